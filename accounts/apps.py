@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from .models import CaseloadAssignment, Clinic, Invitation, PatientProfile, User
+
+        auditlog.register(User, exclude_fields=["password", "last_login"])
+        auditlog.register(Clinic)
+        auditlog.register(PatientProfile)
+        auditlog.register(CaseloadAssignment)
+        auditlog.register(Invitation, exclude_fields=["token_hash"])

@@ -1,0 +1,209 @@
+"""Clinics (tenants), users with one role each, caseloads and invitations."""
+
+import uuid
+import zoneinfo
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not a known time zone, e.g. Europe/London.")
+
+
+class Clinic(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(unique=True)
+    time_zone = models.CharField(
+        max_length=64,
+        default="UTC",
+        validators=[validate_time_zone],
+        help_text="Default time zone for new patients of this clinic.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    PATIENT = "patient", "Patient"
+    THERAPIST = "therapist", "Therapist"
+    STAFF = "staff", "Clinic staff"
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: object) -> "User":
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: object) -> "User":
+        """A platform operator for Django admin; not a member of any clinic."""
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("role", Role.STAFF)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in with their email address.
+
+    `role` decides what they do in their clinic. Django's `is_staff` is unrelated: it only
+    opens Django admin, for platform operators.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=150)
+    role = models.CharField(max_length=16, choices=Role.choices)
+    clinic = models.ForeignKey(
+        Clinic, on_delete=models.PROTECT, related_name="members", null=True, blank=True
+    )
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="user_role_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(clinic__isnull=False) | models.Q(is_superuser=True),
+                name="user_clinic_required",
+            ),
+        ]
+        indexes = [models.Index(fields=["clinic", "role", "is_active"])]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def is_patient(self) -> bool:
+        return self.role == Role.PATIENT
+
+    @property
+    def is_therapist(self) -> bool:
+        return self.role == Role.THERAPIST
+
+    @property
+    def is_clinic_staff(self) -> bool:
+        return self.role == Role.STAFF
+
+
+class PatientProfile(models.Model):
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, primary_key=True, related_name="patient_profile"
+    )
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    # Local wall-clock times ("08:00") at which the patient prefers exercise reminders.
+    reminder_times = models.JSONField(default=list, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    condition_notes = models.TextField(
+        blank=True, help_text="For the care team: diagnosis, history, goals."
+    )
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user}"
+
+
+class CaseloadAssignment(models.Model):
+    """A therapist is responsible for a patient. A patient may have several therapists."""
+
+    patient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="care_team_links")
+    therapist = models.ForeignKey(User, on_delete=models.CASCADE, related_name="caseload_links")
+    assigned_at = models.DateTimeField(default=timezone.now)
+    assigned_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "therapist"], name="caseload_unique_pair"),
+            models.CheckConstraint(
+                condition=~models.Q(patient=models.F("therapist")), name="caseload_not_self"
+            ),
+        ]
+        indexes = [models.Index(fields=["therapist", "patient"])]
+
+    def __str__(self) -> str:
+        return f"{self.therapist} -> {self.patient}"
+
+
+class Invitation(models.Model):
+    """An emailed, single-use, expiring link that creates an account in a clinic.
+
+    Only a hash of the token is stored, so a database leak does not leak usable links.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    full_name = models.CharField(max_length=150)
+    role = models.CharField(max_length=16, choices=Role.choices)
+    therapist = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="For a patient: the therapist whose caseload they join.",
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="invitations_sent"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_user = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="invitation_role_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["clinic", "accepted_at", "revoked_at"])]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email}"
+
+    def status(self, now: datetime | None = None) -> str:
+        now = now or timezone.now()
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= now:
+            return "expired"
+        return "pending"

@@ -1,0 +1,137 @@
+"""Read API of the exercise library: /api/v1/exercises/ and /api/v1/muscles/."""
+
+from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics, serializers
+
+from . import selectors
+from .models import Category, Exercise, Muscle
+
+
+class MuscleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Muscle
+        fields = ["slug", "name"]
+
+
+class ExerciseLinkSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+
+    class Meta:
+        model = Exercise
+        fields = ["id", "name"]
+
+
+class DosageSerializer(serializers.Serializer):
+    sets = serializers.IntegerField(source="default_sets", help_text="Sets per session.")
+    reps = serializers.IntegerField(source="default_reps", help_text="Repetitions per set.")
+    hold_seconds = serializers.IntegerField(
+        source="default_hold_seconds", help_text="Seconds each repetition is held; 0 = no hold."
+    )
+    rest_seconds = serializers.IntegerField(
+        source="default_rest_seconds", help_text="Rest between sets, in seconds."
+    )
+    side = serializers.CharField(
+        source="default_side", help_text="none (midline), both, left or right."
+    )
+    times_per_day = serializers.IntegerField(
+        source="default_times_per_day", help_text="Sessions per day."
+    )
+
+
+class ExerciseListSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    muscles = MuscleSerializer(many=True, read_only=True)
+    shared = serializers.BooleanField(
+        source="is_shared", read_only=True, help_text="False for the clinic's own exercises."
+    )
+    default_dosage = DosageSerializer(source="*", read_only=True)
+
+    class Meta:
+        model = Exercise
+        fields = [
+            "id",
+            "slug",
+            "name",
+            "category",
+            "level",
+            "summary",
+            "equipment",
+            "muscles",
+            "shared",
+            "default_dosage",
+        ]
+
+
+class ExerciseDetailSerializer(ExerciseListSerializer):
+    steps = serializers.ListField(child=serializers.CharField(), read_only=True)
+    cues = serializers.ListField(child=serializers.CharField(), read_only=True)
+    common_mistakes = serializers.ListField(child=serializers.CharField(), read_only=True)
+    progression = ExerciseLinkSerializer(read_only=True, allow_null=True)
+    regression = ExerciseLinkSerializer(read_only=True, allow_null=True)
+
+    class Meta(ExerciseListSerializer.Meta):
+        fields = [
+            *ExerciseListSerializer.Meta.fields,
+            "steps",
+            "cues",
+            "common_mistakes",
+            "precautions",
+            "stop_if",
+            "progression",
+            "regression",
+            "video_url",
+        ]
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="List the exercise library",
+        description="Shared exercises and your clinic's own, 20 a page.",
+        parameters=[
+            OpenApiParameter("q", OpenApiTypes.STR, description="Search name, summary, equipment."),
+            OpenApiParameter("category", OpenApiTypes.STR, enum=Category.values),
+            OpenApiParameter("muscle", OpenApiTypes.STR, description="A muscle slug."),
+        ],
+    )
+)
+class ExerciseList(generics.ListAPIView):
+    serializer_class = ExerciseListSerializer
+
+    def get_queryset(self) -> QuerySet[Exercise]:
+        params = self.request.query_params
+        category = params.get("category", "")
+        return selectors.exercise_search(
+            viewer=self.request.user,  # type: ignore[arg-type]
+            query=params.get("q", "").strip(),
+            category=category if category in Category.values else "",
+            muscle=params.get("muscle", ""),
+        )
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="One exercise with its instructions and safety text",
+        responses={200: ExerciseDetailSerializer, 404: None},
+    )
+)
+class ExerciseDetail(generics.RetrieveAPIView):
+    serializer_class = ExerciseDetailSerializer
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+
+    def get_object(self) -> Exercise:
+        return selectors.get_exercise_or_404(
+            viewer=self.request.user,  # type: ignore[arg-type]
+            public_id=self.kwargs["id"],
+        )
+
+
+@extend_schema_view(get=extend_schema(summary="Muscles used by the library"))
+class MuscleList(generics.ListAPIView):
+    serializer_class = MuscleSerializer
+    pagination_class = None
+
+    def get_queryset(self) -> QuerySet[Muscle]:
+        return selectors.muscles_in_use()

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("home/", views.home, name="home"),
+    path("today/", views.today, name="today"),
+    path("caseload/", views.caseload, name="caseload"),
+    path("clinic/", views.clinic_home, name="clinic_home"),
+]
