@@ -20,6 +20,20 @@ from django.http import Http404, HttpRequest, HttpResponse
 from .models import Role, User
 
 
+class AuthedRequest(HttpRequest):
+    """A request behind login: `user` is a real User (for type checking views)."""
+
+    user: User
+    htmx: Any  # django_htmx.middleware.HtmxDetails
+
+
+def clinic_id_of(user: User) -> int:
+    """The user's clinic id; platform operators without a clinic are refused."""
+    if user.clinic_id is None:
+        raise PermissionDenied
+    return user.clinic_id
+
+
 def patients_visible_to(viewer: User) -> QuerySet[User]:
     """The patients `viewer` may see, as a queryset to filter further."""
     patients = User.objects.filter(role=Role.PATIENT)

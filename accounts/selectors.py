@@ -35,11 +35,12 @@ def clinic_people(
 
 
 def pending_invitations(*, viewer: User) -> QuerySet[Invitation]:
-    if viewer.role != Role.STAFF:
+    clinic_id = viewer.clinic_id
+    if viewer.role != Role.STAFF or clinic_id is None:
         return Invitation.objects.none()
     return (
         Invitation.objects.filter(
-            clinic_id=viewer.clinic_id,
+            clinic_id=clinic_id,
             accepted_at=None,
             revoked_at=None,
         )

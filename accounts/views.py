@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
-from .access import get_member_or_404, role_required
+from .access import AuthedRequest, clinic_id_of, get_member_or_404, role_required
 from .forms import AcceptInvitationForm, CareTeamForm, InvitationForm
 from .models import Role
 
@@ -24,7 +24,7 @@ def _apply_errors(form: object, error: ValidationError) -> None:
 
 
 @role_required(Role.STAFF)
-def people(request: HttpRequest) -> HttpResponse:
+def people(request: AuthedRequest) -> HttpResponse:
     role = request.GET.get("role", "")
     status = request.GET.get("status", "active")
     query = request.GET.get("q", "").strip()
@@ -45,12 +45,14 @@ def people(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.STAFF)
-def invite(request: HttpRequest) -> HttpResponse:
-    form = InvitationForm(request.POST or None, clinic_id=request.user.clinic_id)
+def invite(request: AuthedRequest) -> HttpResponse:
+    form = InvitationForm(request.POST or None, clinic_id=clinic_id_of(request.user))
+    clinic = request.user.clinic
+    assert clinic is not None  # role_required lets only clinic members in
     if request.method == "POST" and form.is_valid():
         try:
             invitation = services.invitation_create(
-                clinic=request.user.clinic,
+                clinic=clinic,
                 invited_by=request.user,
                 email=form.cleaned_data["email"],
                 full_name=form.cleaned_data["full_name"],
@@ -70,12 +72,12 @@ def invite(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.STAFF)
-def person(request: HttpRequest, public_id: str) -> HttpResponse:
+def person(request: AuthedRequest, public_id: str) -> HttpResponse:
     member = get_member_or_404(request.user, public_id)
     care_team_form = None
     if member.is_patient:
         care_team_form = CareTeamForm(
-            clinic_id=request.user.clinic_id,
+            clinic_id=clinic_id_of(request.user),
             initial={
                 "therapists": list(member.care_team_links.values_list("therapist", flat=True))
             },
@@ -93,9 +95,9 @@ def person(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require_POST
 @role_required(Role.STAFF)
-def person_care_team(request: HttpRequest, public_id: str) -> HttpResponse:
+def person_care_team(request: AuthedRequest, public_id: str) -> HttpResponse:
     member = get_member_or_404(request.user, public_id)
-    form = CareTeamForm(request.POST, clinic_id=request.user.clinic_id)
+    form = CareTeamForm(request.POST, clinic_id=clinic_id_of(request.user))
     if not member.is_patient:
         messages.error(request, "Only patients have a care team.")
     elif form.is_valid():
@@ -110,7 +112,7 @@ def person_care_team(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require_POST
 @role_required(Role.STAFF)
-def person_deactivate(request: HttpRequest, public_id: str) -> HttpResponse:
+def person_deactivate(request: AuthedRequest, public_id: str) -> HttpResponse:
     member = get_member_or_404(request.user, public_id)
     try:
         services.user_deactivate(user=member, by=request.user)
@@ -123,7 +125,7 @@ def person_deactivate(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require_POST
 @role_required(Role.STAFF)
-def person_reactivate(request: HttpRequest, public_id: str) -> HttpResponse:
+def person_reactivate(request: AuthedRequest, public_id: str) -> HttpResponse:
     member = get_member_or_404(request.user, public_id)
     services.user_reactivate(user=member)
     messages.success(request, f"{member.full_name} can sign in again.")
@@ -132,7 +134,7 @@ def person_reactivate(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require_POST
 @role_required(Role.STAFF)
-def invitation_resend(request: HttpRequest, public_id: str) -> HttpResponse:
+def invitation_resend(request: AuthedRequest, public_id: str) -> HttpResponse:
     invitation = selectors.get_invitation_or_404(viewer=request.user, public_id=public_id)
     services.invitation_resend(invitation=invitation)
     messages.success(
@@ -143,7 +145,7 @@ def invitation_resend(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require_POST
 @role_required(Role.STAFF)
-def invitation_revoke(request: HttpRequest, public_id: str) -> HttpResponse:
+def invitation_revoke(request: AuthedRequest, public_id: str) -> HttpResponse:
     invitation = selectors.get_invitation_or_404(viewer=request.user, public_id=public_id)
     services.invitation_revoke(invitation=invitation)
     messages.success(request, f"The invitation for {invitation.email} was withdrawn.")

@@ -4,6 +4,8 @@ This app never imports patient data: programs and logs point at exercises, not t
 """
 
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -56,7 +58,7 @@ DOSAGE_LIMITS = {
 }
 
 
-def _bounded(field: str) -> list[object]:
+def _bounded(field: str) -> list[Callable[[Any], None]]:
     low, high = DOSAGE_LIMITS[field]
     return [MinValueValidator(low), MaxValueValidator(high)]
 

@@ -1,5 +1,7 @@
 """Reads of the library, scoped to what the viewer's clinic may see."""
 
+from uuid import UUID
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -33,7 +35,7 @@ def exercise_search(
     return exercises.prefetch_related("muscles").distinct().order_by("category", "name")
 
 
-def get_exercise_or_404(*, viewer: User, public_id: object) -> Exercise:
+def get_exercise_or_404(*, viewer: User, public_id: UUID | str) -> Exercise:
     try:
         return (
             exercises_visible_to(viewer)

@@ -84,7 +84,9 @@ def library_sync(
 def _unique_clinic_slug(*, clinic_id: int, name: str, exclude_pk: int | None = None) -> str:
     base = slugify(name)[:70] or "exercise"
     slug, n = base, 2
-    taken = Exercise.objects.filter(clinic_id=clinic_id).exclude(pk=exclude_pk)
+    taken = Exercise.objects.filter(clinic_id=clinic_id)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
     while taken.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug

@@ -4,10 +4,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 
-from accounts.access import role_required
+from accounts.access import AuthedRequest, role_required
 from accounts.models import Role
 
 from . import selectors, services
@@ -16,7 +16,7 @@ from .models import Category
 
 
 @login_required
-def library(request: HttpRequest) -> HttpResponse:
+def library(request: AuthedRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     category = request.GET.get("category", "")
     category = category if category in Category.values else ""
@@ -39,7 +39,7 @@ def library(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def detail(request: HttpRequest, public_id: str) -> HttpResponse:
+def detail(request: AuthedRequest, public_id: str) -> HttpResponse:
     exercise = selectors.get_exercise_or_404(viewer=request.user, public_id=public_id)
     can_edit = (
         exercise.clinic_id is not None
@@ -50,7 +50,7 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @role_required(Role.THERAPIST, Role.STAFF)
-def create(request: HttpRequest) -> HttpResponse:
+def create(request: AuthedRequest) -> HttpResponse:
     form = ExerciseForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -61,7 +61,7 @@ def create(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.THERAPIST, Role.STAFF)
-def edit(request: HttpRequest, public_id: str) -> HttpResponse:
+def edit(request: AuthedRequest, public_id: str) -> HttpResponse:
     exercise = selectors.get_exercise_or_404(viewer=request.user, public_id=public_id)
     if exercise.clinic_id != request.user.clinic_id:
         raise PermissionDenied("The shared library cannot be edited.")
@@ -75,7 +75,7 @@ def edit(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @login_required
-def image(request: HttpRequest, public_id: str) -> FileResponse:
+def image(request: AuthedRequest, public_id: str) -> FileResponse:
     """An exercise's picture, to those who may see the exercise (media is never public)."""
     exercise = selectors.get_exercise_or_404(viewer=request.user, public_id=public_id)
     if not exercise.image:

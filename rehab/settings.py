@@ -280,7 +280,10 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
-    "heartbeat": {"task": "rehab.ops.tasks.heartbeat", "schedule": 30.0},
+    "heartbeat": {
+        "task": "rehab.ops.tasks.heartbeat",
+        "schedule": float(env_int("HEARTBEAT_SECONDS", 30)),
+    },
 }
 HEARTBEAT_STALE_SECONDS = env_int("HEARTBEAT_STALE_SECONDS", 120)
 

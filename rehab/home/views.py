@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts import selectors as account_selectors
-from accounts.access import role_required
+from accounts.access import AuthedRequest, role_required
 from accounts.models import Role
 
 
@@ -16,29 +16,30 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    destination = {
+def home(request: AuthedRequest) -> HttpResponse:
+    destinations: dict[str, str] = {
         Role.PATIENT: "today",
         Role.THERAPIST: "caseload",
         Role.STAFF: "clinic_home",
-    }.get(request.user.role)
+    }
+    destination = destinations.get(request.user.role)
     if destination is None or request.user.clinic_id is None:
         return redirect("admin:index") if request.user.is_superuser else redirect("account_logout")
     return redirect(destination)
 
 
 @role_required(Role.PATIENT)
-def today(request: HttpRequest) -> HttpResponse:
+def today(request: AuthedRequest) -> HttpResponse:
     return render(request, "home/today.html")
 
 
 @role_required(Role.THERAPIST)
-def caseload(request: HttpRequest) -> HttpResponse:
+def caseload(request: AuthedRequest) -> HttpResponse:
     patients = account_selectors.caseload(therapist=request.user)
     return render(request, "home/caseload.html", {"patients": patients})
 
 
 @role_required(Role.STAFF)
-def clinic_home(request: HttpRequest) -> HttpResponse:
+def clinic_home(request: AuthedRequest) -> HttpResponse:
     counts = account_selectors.clinic_counts(viewer=request.user)
     return render(request, "home/clinic.html", {"counts": counts})

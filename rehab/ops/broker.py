@@ -43,7 +43,8 @@ def start_server(*, port: int, data_dir: Path, persist: bool = True) -> subproce
         "--protected-mode", "yes",
         "--loglevel", "warning",
     ]  # fmt: skip
-    process = subprocess.Popen(args)  # noqa: S603 - fixed argv, our own binary
+    # Its own process group, like every child of runstack, so it is stopped as a group.
+    process = subprocess.Popen(args, start_new_session=True)  # noqa: S603 - fixed argv
     wait_until_ready(port=port, process=process)
     return process
 

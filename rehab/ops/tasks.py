@@ -1,4 +1,4 @@
-from celery import shared_task
+from celery import Task, shared_task
 from django.db.models import F
 from django.utils import timezone
 
@@ -6,7 +6,7 @@ from .models import Heartbeat
 
 
 @shared_task(bind=True, ignore_result=True)
-def heartbeat(self) -> None:  # type: ignore[no-untyped-def]
+def heartbeat(self: Task) -> None:
     """Record that beat published this task and a worker ran it (one row, updated in place)."""
     now = timezone.now()
     worker = self.request.hostname or ""

@@ -46,7 +46,9 @@ class Command(BaseCommand):
                 process = broker.start_server(port=port, data_dir=settings.VAR_DIR / "broker")
                 self.children.append(("broker", process))
                 env["REDIS_URL"] = f"redis://127.0.0.1:{port}/0"
-                self.stdout.write(f"broker  valkey-server on 127.0.0.1:{port} (embedded)")
+                self.stdout.write(
+                    f"broker  pid {process.pid}: valkey-server on 127.0.0.1:{port} (embedded)"
+                )
             py = sys.executable
             schedule = str(settings.VAR_DIR / "celerybeat-schedule")
             self._spawn(
@@ -74,6 +76,7 @@ class Command(BaseCommand):
         process = subprocess.Popen(cmd, env=env, start_new_session=True)
         self.children.append((name, process))
         self.stdout.write(f"{name:<7} pid {process.pid}: {' '.join(cmd[1:6])} ...")
+        self.stdout.flush()
 
     def _on_signal(self, signum: int, frame: object) -> None:
         self.stopping = True
@@ -109,8 +112,13 @@ class Command(BaseCommand):
                 raise CommandError(f"{name} exited with code {process.returncode}; stopping.")
 
     def _supervise(self) -> None:
+        parent = os.getppid()
         while not self.stopping:
             self._check_children()
+            if os.getppid() != parent:
+                # Whoever started us (make, a terminal) is gone: do not linger as an orphan.
+                self.stdout.write("Parent process exited; stopping.")
+                return
             time.sleep(0.5)
 
     def _stop_all(self) -> None:
