@@ -2,12 +2,18 @@
 
 from uuid import UUID
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 
 from accounts.models import User
 
-from .models import Exercise, Muscle
+from .models import Category, Exercise, Muscle
+
+# Library order: the deep neck flexor work first, ergonomic tasks last (Category's own order).
+CATEGORY_ORDER = Case(
+    *[When(category=value, then=Value(i)) for i, value in enumerate(Category.values)],
+    output_field=IntegerField(),
+)
 
 
 def exercises_visible_to(viewer: User) -> QuerySet[Exercise]:
@@ -31,8 +37,13 @@ def exercise_search(
     if category:
         exercises = exercises.filter(category=category)
     if muscle:
-        exercises = exercises.filter(muscles__slug=muscle)
-    return exercises.prefetch_related("muscles").distinct().order_by("category", "name")
+        # A subquery rather than a join, so no row repeats and no DISTINCT is needed.
+        exercises = exercises.filter(
+            pk__in=Muscle.exercises.through.objects.filter(muscle__slug=muscle).values(
+                "exercise_id"
+            )
+        )
+    return exercises.prefetch_related("muscles").order_by(CATEGORY_ORDER, "name")
 
 
 def get_exercise_or_404(*, viewer: User, public_id: UUID | str) -> Exercise:

@@ -174,3 +174,25 @@ def test_library_queries_do_not_grow_with_the_number_of_exercises(client, world,
     few = count()
     ExerciseFactory.create_batch(40, clinic=None)
     assert count() == few
+
+
+def test_an_exercise_picture_is_served_only_to_those_who_may_see_the_exercise(
+    client, world, settings, tmp_path
+):
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    buffer = BytesIO()
+    Image.new("RGB", (4, 4), "teal").save(buffer, format="PNG")
+    exercise = ExerciseFactory(clinic=world.clinic_a)
+    exercise.image = SimpleUploadedFile("pic.png", buffer.getvalue(), content_type="image/png")
+    exercise.save()
+    client.force_login(world.alice)
+    response = client.get(f"/library/{exercise.public_id}/image/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == buffer.getvalue()
+    client.force_login(world.heidi)
+    assert client.get(f"/library/{exercise.public_id}/image/").status_code == 404
