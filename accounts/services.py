@@ -200,3 +200,12 @@ def caseload_set_therapists(*, patient: User, therapists: list[User], by: User) 
             for pk in wanted - existing
         ]
     )
+
+
+def patient_profile_for(*, patient: User) -> PatientProfile:
+    """The patient's profile, created with the clinic's time zone if missing."""
+    profile, _ = PatientProfile.objects.get_or_create(
+        user=patient,
+        defaults={"time_zone": patient.clinic.time_zone if patient.clinic else "UTC"},
+    )
+    return profile

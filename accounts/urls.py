@@ -12,6 +12,11 @@ urlpatterns = [
         name="staff_person_care_team",
     ),
     path(
+        "staff/people/<uuid:public_id>/details/",
+        views.person_details,
+        name="staff_person_details",
+    ),
+    path(
         "staff/people/<uuid:public_id>/deactivate/",
         views.person_deactivate,
         name="staff_person_deactivate",

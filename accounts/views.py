@@ -5,13 +5,13 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
 from .access import AuthedRequest, clinic_id_of, get_member_or_404, role_required
-from .forms import AcceptInvitationForm, CareTeamForm, InvitationForm
+from .forms import AcceptInvitationForm, CareTeamForm, InvitationForm, PatientDetailsForm
 from .models import Role
 
 
@@ -74,8 +74,9 @@ def invite(request: AuthedRequest) -> HttpResponse:
 @role_required(Role.STAFF)
 def person(request: AuthedRequest, public_id: str) -> HttpResponse:
     member = get_member_or_404(request.user, public_id)
-    care_team_form = None
+    care_team_form = details_form = None
     if member.is_patient:
+        details_form = PatientDetailsForm(instance=services.patient_profile_for(patient=member))
         care_team_form = CareTeamForm(
             clinic_id=clinic_id_of(request.user),
             initial={
@@ -88,6 +89,7 @@ def person(request: AuthedRequest, public_id: str) -> HttpResponse:
         {
             "member": member,
             "care_team_form": care_team_form,
+            "details_form": details_form,
             "caseload": (selectors.caseload(therapist=member) if member.is_therapist else None),
         },
     )
@@ -108,6 +110,25 @@ def person_care_team(request: AuthedRequest, public_id: str) -> HttpResponse:
     else:
         messages.error(request, "Choose therapists from the list.")
     return redirect("staff_person", public_id=member.public_id)
+
+
+@require_POST
+@role_required(Role.STAFF)
+def person_details(request: AuthedRequest, public_id: str) -> HttpResponse:
+    member = get_member_or_404(request.user, public_id)
+    if not member.is_patient:
+        raise Http404("Only patients have these details.")
+    form = PatientDetailsForm(request.POST, instance=services.patient_profile_for(patient=member))
+    if form.is_valid():
+        form.save()
+        messages.success(request, f"Details of {member.full_name} saved.")
+        return redirect("staff_person", public_id=member.public_id)
+    return render(
+        request,
+        "accounts/person.html",
+        {"member": member, "details_form": form, "care_team_form": None, "caseload": None},
+        status=400,
+    )
 
 
 @require_POST

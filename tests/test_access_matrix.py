@@ -30,6 +30,7 @@ MATRIX: list[tuple[str, str, list[int]]] = [
     ("GET", "/staff/people/invite/", STAFF_ONLY),
     ("GET", "/staff/people/{alice}/", [302, 403, 403, 403, 403, 403, 200, 404]),
     ("POST", "/staff/people/{alice}/care-team/", STAFF_A_POST),
+    ("POST", "/staff/people/{alice}/details/", [302, 403, 403, 403, 403, 403, 400, 404]),
     ("POST", "/staff/people/{alice}/deactivate/", STAFF_A_POST),
     ("POST", "/staff/people/{alice}/reactivate/", STAFF_A_POST),
     ("POST", "/staff/invitations/{invitation}/resend/", STAFF_A_POST),

@@ -62,3 +62,34 @@ def test_an_empty_caseload_says_what_to_do_next(client, world):
     CaseloadAssignment.objects.filter(therapist=world.carol).delete()
     client.force_login(world.carol)
     assert "Ask your clinic's staff" in client.get("/caseload/").content.decode()
+
+
+def test_staff_edit_a_patients_details(client, world):
+    client.force_login(world.frank)
+    response = client.post(
+        f"/staff/people/{world.alice.public_id}/details/",
+        {
+            "time_zone": "America/New_York",
+            "reminder_times": "18:30, 08:00",
+            "date_of_birth": "1980-04-02",
+            "condition_notes": "Desk worker, forward head posture.",
+        },
+    )
+    assert response.status_code == 302
+    profile = world.alice.patient_profile
+    profile.refresh_from_db()
+    assert profile.time_zone == "America/New_York"
+    assert profile.reminder_times == ["08:00", "18:30"]
+
+
+def test_bad_patient_details_are_refused_with_messages_and_change_nothing(client, world):
+    client.force_login(world.frank)
+    response = client.post(
+        f"/staff/people/{world.alice.public_id}/details/",
+        {"time_zone": "Mars/Olympus", "reminder_times": "25:00", "date_of_birth": "2999-01-01"},
+    )
+    assert response.status_code == 400
+    errors = response.context["details_form"].errors
+    assert set(errors) == {"time_zone", "reminder_times", "date_of_birth"}
+    world.alice.patient_profile.refresh_from_db()
+    assert world.alice.patient_profile.time_zone == "Europe/London"
