@@ -2,7 +2,7 @@ from typing import Any
 
 from django import forms
 
-from .models import Exercise, Muscle
+from .models import EDITABLE_FIELDS, Exercise, Muscle
 
 
 class LinesField(forms.CharField):
@@ -36,27 +36,8 @@ class ExerciseForm(forms.ModelForm):
 
     class Meta:
         model = Exercise
-        fields = [
-            "name",
-            "category",
-            "level",
-            "summary",
-            "steps",
-            "cues",
-            "common_mistakes",
-            "precautions",
-            "stop_if",
-            "equipment",
-            "muscles",
-            "default_sets",
-            "default_reps",
-            "default_hold_seconds",
-            "default_rest_seconds",
-            "default_side",
-            "default_times_per_day",
-            "image",
-            "video_url",
-        ]
+        # The clinic-editable fields, with the muscles after the equipment.
+        fields = [*EDITABLE_FIELDS[:10], "muscles", *EDITABLE_FIELDS[10:]]
         labels = {
             "stop_if": "Stop and contact your clinician if",
             "default_sets": "Sets",

@@ -145,3 +145,26 @@ class Exercise(models.Model):
     @property
     def is_shared(self) -> bool:
         return self.clinic_id is None
+
+
+# What a clinic may set on its own exercises (forms and services share the list).
+EDITABLE_FIELDS = [
+    "name",
+    "category",
+    "level",
+    "summary",
+    "steps",
+    "cues",
+    "common_mistakes",
+    "precautions",
+    "stop_if",
+    "equipment",
+    "default_sets",
+    "default_reps",
+    "default_hold_seconds",
+    "default_rest_seconds",
+    "default_side",
+    "default_times_per_day",
+    "image",
+    "video_url",
+]

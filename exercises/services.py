@@ -8,28 +8,7 @@ from django.utils.text import slugify
 
 from accounts.models import User
 
-from .models import Exercise, Muscle
-
-EDITABLE_FIELDS = [
-    "name",
-    "category",
-    "level",
-    "summary",
-    "steps",
-    "cues",
-    "common_mistakes",
-    "precautions",
-    "stop_if",
-    "equipment",
-    "default_sets",
-    "default_reps",
-    "default_hold_seconds",
-    "default_rest_seconds",
-    "default_side",
-    "default_times_per_day",
-    "image",
-    "video_url",
-]
+from .models import EDITABLE_FIELDS, Exercise, Muscle
 
 
 @transaction.atomic
