@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "exercises",
     "rehab.ops",
     "rehab.home",
+    "rehab.programs",
 ]
 
 MIDDLEWARE = [

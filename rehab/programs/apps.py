@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class ProgramsConfig(AppConfig):
+    name = "rehab.programs"
+    label = "programs"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from .models import ExerciseLog, Program, ProgramItem, ProgramVersion, SessionLog
+
+        for model in (Program, ProgramVersion, ProgramItem, SessionLog, ExerciseLog):
+            auditlog.register(model)

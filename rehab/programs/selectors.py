@@ -1,0 +1,123 @@
+"""Reads for programs and logs, scoped through accounts.access."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import connection
+from django.db.models import F, QuerySet
+
+from accounts.access import patients_visible_to
+from accounts.models import User
+
+from .models import Day, ExerciseLog, Program, ProgramItem, ProgramPause, ProgramVersion, SessionLog
+
+
+def programs_visible_to(viewer: User) -> QuerySet[Program]:
+    return Program.objects.filter(patient__in=patients_visible_to(viewer))
+
+
+def version_in_force(program: Program, on: date) -> ProgramVersion | None:
+    return program.versions.filter(effective_from__lte=on).order_by("-effective_from").first()
+
+
+def items_due(*, patient: User, on: date) -> QuerySet[ProgramItem]:
+    """The items a patient is prescribed on a local date (active programs, not paused)."""
+    bit = 1 << on.weekday()
+    paused = ProgramPause.objects.filter(starts_on__lte=on).exclude(ends_on__lt=on)
+    return (
+        ProgramItem.objects.filter(
+            version__program__patient=patient,
+            version__program__status__in=["active", "paused"],
+            active_from__lte=on,
+        )
+        .exclude(active_to__lt=on)
+        .exclude(version__program__in=paused.values("program"))
+        .annotate(on_day=F("days_of_week").bitand(bit))
+        .filter(on_day__gt=0)
+        .select_related("exercise", "version__program")
+        .order_by("version__program_id", "position")
+    )
+
+
+@dataclass(frozen=True)
+class DayAdherence:
+    day: date
+    expected: float
+    completed: float
+
+    @property
+    def ratio(self) -> float | None:
+        return None if self.expected == 0 else min(1.0, self.completed / self.expected)
+
+
+def _table(model: type) -> str:
+    return connection.ops.quote_name(model._meta.db_table)  # type: ignore[attr-defined]
+
+
+def adherence_by_day(*, patient: User, start: date, end: date) -> list[DayAdherence]:
+    """Expected and completed doses per local date, computed in one SQL query.
+
+    Expected: for each prescribed item in force that day (its date range, its days of week,
+    program not paused), `times_per_day` doses. Completed: per item and day, the sum of logged
+    dose fractions (partial sessions count partially), capped at `times_per_day`.
+    """
+    item, version, program = _table(ProgramItem), _table(ProgramVersion), _table(Program)
+    pause, log, session, day = (
+        _table(ProgramPause),
+        _table(ExerciseLog),
+        _table(SessionLog),
+        _table(Day),
+    )
+    sql = f"""
+        WITH expected AS (
+            SELECT d.date AS day, SUM(i.times_per_day) AS doses
+            FROM {day} d
+            JOIN {item} i ON i.active_from <= d.date
+                         AND (i.active_to IS NULL OR i.active_to >= d.date)
+                         AND (i.days_of_week & d.weekday_bit) != 0
+            JOIN {version} v ON v.id = i.version_id
+            JOIN {program} p ON p.id = v.program_id
+            WHERE p.patient_id = %s AND d.date BETWEEN %s AND %s
+              AND NOT EXISTS (
+                  SELECT 1 FROM {pause} pz
+                  WHERE pz.program_id = p.id AND pz.starts_on <= d.date
+                    AND (pz.ends_on IS NULL OR pz.ends_on >= d.date))
+            GROUP BY d.date
+        ),
+        done_per_item AS (
+            SELECT e.performed_on AS day,
+                   CASE WHEN SUM(e.dose_fraction) > i.times_per_day THEN i.times_per_day
+                        ELSE SUM(e.dose_fraction) END AS doses
+            FROM {log} e
+            JOIN {session} s ON s.id = e.session_id
+            JOIN {item} i ON i.id = e.item_id
+            JOIN {day} dd ON dd.date = e.performed_on AND (i.days_of_week & dd.weekday_bit) != 0
+            WHERE s.patient_id = %s AND e.performed_on BETWEEN %s AND %s
+            GROUP BY e.performed_on, e.item_id, i.times_per_day
+        ),
+        done AS (SELECT day, SUM(doses) AS doses FROM done_per_item GROUP BY day)
+        SELECT d.date, COALESCE(x.doses, 0), COALESCE(y.doses, 0)
+        FROM {day} d
+        LEFT JOIN expected x ON x.day = d.date
+        LEFT JOIN done y ON y.day = d.date
+        WHERE d.date BETWEEN %s AND %s
+        ORDER BY d.date
+    """  # noqa: S608 - table names come from model metadata, values are parameters
+    params: list[Any] = [patient.pk, start, end, patient.pk, start, end, start, end]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [
+        DayAdherence(
+            day=row[0] if isinstance(row[0], date) else date.fromisoformat(row[0]),
+            expected=float(row[1]),
+            completed=float(row[2]),
+        )
+        for row in rows
+    ]
+
+
+def adherence_ratio(days: list[DayAdherence]) -> float | None:
+    expected = sum(d.expected for d in days)
+    return None if expected == 0 else min(1.0, sum(d.completed for d in days) / expected)

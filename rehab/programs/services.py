@@ -1,0 +1,366 @@
+"""Writes for programs and session logs. Rules live here and in database constraints."""
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.access import can_view_patient, clinic_id_of
+from accounts.models import Role, User
+from exercises.models import DOSAGE_LIMITS, Side
+from exercises.selectors import exercises_visible_to
+
+from .models import (
+    ALL_DAYS,
+    Day,
+    ExerciseLog,
+    Program,
+    ProgramItem,
+    ProgramPause,
+    ProgramVersion,
+    SessionLog,
+    Status,
+)
+
+BACKFILL_DAYS = 7
+
+
+@dataclass
+class ItemSpec:
+    """One prescribed exercise as a therapist enters it."""
+
+    exercise_id: int
+    sets: int
+    reps: int
+    hold_seconds: int = 0
+    rest_seconds: int = 0
+    side: str = Side.NONE
+    times_per_day: int = 1
+    days_of_week: int = ALL_DAYS
+    notes: str = ""
+    phase_name: str = ""
+    phase_start_week: int | None = None
+    phase_end_week: int | None = None
+
+
+def validate_item(spec: ItemSpec, index: int = 0) -> None:
+    errors: dict[str, str] = {}
+    for name, (low, high) in DOSAGE_LIMITS.items():
+        value = getattr(spec, name)
+        if not isinstance(value, int) or not low <= value <= high:
+            errors[f"items[{index}].{name}"] = f"Must be a whole number from {low} to {high}."
+    if spec.side not in Side.values:
+        errors[f"items[{index}].side"] = "Choose none, both, left or right."
+    if not 1 <= spec.days_of_week <= ALL_DAYS:
+        errors[f"items[{index}].days_of_week"] = "Choose at least one day of the week."
+    if spec.phase_start_week is not None and spec.phase_start_week < 1:
+        errors[f"items[{index}].phase_start_week"] = "Weeks start at 1."
+    if spec.phase_end_week is not None and (spec.phase_start_week or 1) > spec.phase_end_week:
+        errors[f"items[{index}].phase_end_week"] = "The phase must end after it starts."
+    if errors:
+        raise ValidationError(errors)
+
+
+def ensure_calendar(start: date, end: date) -> None:
+    """Make sure the Day calendar covers [start, end]."""
+    have = set(Day.objects.filter(date__range=(start, end)).values_list("date", flat=True))
+    missing = []
+    day = start
+    while day <= end:
+        if day not in have:
+            missing.append(Day(date=day, weekday_bit=1 << day.weekday()))
+        day += timedelta(days=1)
+    Day.objects.bulk_create(missing, ignore_conflicts=True)
+
+
+def _item_dates(
+    *, program: Program, version: ProgramVersion, spec: ItemSpec
+) -> tuple[date, date | None]:
+    start = version.effective_from
+    ends = [d for d in (version.effective_to, program.end_date) if d is not None]
+    if spec.phase_start_week:
+        start = max(start, program.start_date + timedelta(weeks=spec.phase_start_week - 1))
+    if spec.phase_end_week:
+        ends.append(program.start_date + timedelta(weeks=spec.phase_end_week) - timedelta(days=1))
+    return start, min(ends) if ends else None
+
+
+def _create_items(*, program: Program, version: ProgramVersion, items: list[ItemSpec]) -> None:
+    if not items:
+        raise ValidationError({"items": "Add at least one exercise."})
+    visible = set(exercises_visible_to(program.created_by).values_list("id", flat=True))
+    rows = []
+    for index, spec in enumerate(items):
+        validate_item(spec, index)
+        if spec.exercise_id not in visible:
+            raise ValidationError(
+                {f"items[{index}].exercise": "Choose an exercise from the library."}
+            )
+        active_from, active_to = _item_dates(program=program, version=version, spec=spec)
+        rows.append(
+            ProgramItem(
+                version=version,
+                position=index,
+                active_from=active_from,
+                active_to=active_to,
+                **asdict(spec),
+            )
+        )
+    ProgramItem.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def program_create(
+    *,
+    therapist: User,
+    patient: User,
+    title: str,
+    start_date: date,
+    items: list[ItemSpec],
+    end_date: date | None = None,
+    notes_for_patient: str = "",
+) -> Program:
+    """Prescribe a program to a patient on the therapist's caseload (version 1)."""
+    if therapist.role != Role.THERAPIST or not can_view_patient(therapist, patient):
+        raise ValidationError({"patient": "Choose a patient on your caseload."})
+    if end_date is not None and end_date < start_date:
+        raise ValidationError({"end_date": "The end date must be on or after the start date."})
+    program = Program.objects.create(
+        clinic_id=clinic_id_of(patient),
+        patient=patient,
+        created_by=therapist,
+        title=title.strip() or "Home exercise program",
+        start_date=start_date,
+        end_date=end_date,
+        notes_for_patient=notes_for_patient,
+    )
+    version = ProgramVersion.objects.create(
+        program=program, number=1, effective_from=start_date, created_by=therapist
+    )
+    _create_items(program=program, version=version, items=items)
+    ensure_calendar(start_date, end_date or start_date + timedelta(days=366))
+    return program
+
+
+@transaction.atomic
+def program_revise(
+    *,
+    program: Program,
+    by: User,
+    effective_from: date,
+    items: list[ItemSpec],
+    change_note: str = "",
+) -> ProgramVersion:
+    """A new version from `effective_from`; earlier versions and their logs stay as they were."""
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    if program.status == Status.ENDED:
+        raise ValidationError("An ended program cannot be changed.")
+    current = program.versions.order_by("-number").first()
+    assert current is not None
+    if effective_from <= current.effective_from:
+        raise ValidationError(
+            {"effective_from": f"Choose a date after {current.effective_from:%d %b %Y}."}
+        )
+    current.effective_to = effective_from - timedelta(days=1)
+    current.save(update_fields=["effective_to"])
+    ProgramItem.objects.filter(version=current, active_from__gt=current.effective_to).delete()
+    for item in ProgramItem.objects.filter(version=current):
+        if item.active_to is None or item.active_to > current.effective_to:
+            item.active_to = current.effective_to
+            item.save(update_fields=["active_to"])
+    version = ProgramVersion.objects.create(
+        program=program,
+        number=current.number + 1,
+        effective_from=effective_from,
+        created_by=by,
+        change_note=change_note,
+    )
+    _create_items(program=program, version=version, items=items)
+    return version
+
+
+def patient_today(patient: User) -> date:
+    zone = ZoneInfo(patient.patient_profile.time_zone)
+    return timezone.now().astimezone(zone).date()
+
+
+@transaction.atomic
+def program_pause(*, program: Program, on: date) -> None:
+    if program.status != Status.ACTIVE:
+        raise ValidationError("Only an active program can be paused.")
+    Program.objects.filter(pk=program.pk).update(status=Status.PAUSED)
+    ProgramPause.objects.create(program=program, starts_on=on)
+    program.status = Status.PAUSED
+
+
+@transaction.atomic
+def program_resume(*, program: Program, on: date) -> None:
+    if program.status != Status.PAUSED:
+        raise ValidationError("Only a paused program can be resumed.")
+    Program.objects.filter(pk=program.pk).update(status=Status.ACTIVE)
+    ProgramPause.objects.filter(program=program, ends_on=None).update(
+        ends_on=on - timedelta(days=1)
+    )
+    program.status = Status.ACTIVE
+
+
+@transaction.atomic
+def program_end(*, program: Program, on: date) -> None:
+    """End the program after `on`: nothing is expected or can be logged later."""
+    if program.status == Status.ENDED:
+        return
+    end = max(on, program.start_date)
+    Program.objects.filter(pk=program.pk).update(status=Status.ENDED, end_date=end)
+    ProgramItem.objects.filter(version__program=program).exclude(active_to__lt=end).update(
+        active_to=end
+    )
+    ProgramPause.objects.filter(program=program, ends_on=None).update(ends_on=end)
+    program.status, program.end_date = Status.ENDED, end
+
+
+@dataclass
+class EntrySpec:
+    """What a patient did of one prescribed item."""
+
+    item_id: int
+    sets_done: int = 0
+    reps_done: int = 0
+    hold_seconds_done: int = 0
+    skipped: bool = False
+    skip_reason: str = ""
+
+
+@dataclass
+class SessionSpec:
+    performed_on: date
+    entries: list[EntrySpec] = field(default_factory=list)
+    pain_before: int | None = None
+    pain_after: int | None = None
+    difficulty: int | None = None
+    note: str = ""
+
+
+class IdempotencyConflict(Exception):
+    """The same Idempotency-Key was used before with a different request."""
+
+
+def _fingerprint(spec: SessionSpec) -> str:
+    payload = json.dumps(asdict(spec), sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _dose_fraction(item: ProgramItem, entry: EntrySpec) -> float:
+    if entry.skipped:
+        return 0.0
+    prescribed = item.sets * item.reps
+    return min(1.0, (entry.sets_done * entry.reps_done) / prescribed)
+
+
+def _validate_session(*, patient: User, spec: SessionSpec) -> None:
+    errors: dict[str, str] = {}
+    today = patient_today(patient)
+    if spec.performed_on > today:
+        errors["performed_on"] = "You can't log a session in the future."
+    elif spec.performed_on < today - timedelta(days=BACKFILL_DAYS):
+        errors["performed_on"] = f"You can log sessions from the last {BACKFILL_DAYS} days only."
+    for name in ("pain_before", "pain_after"):
+        value = getattr(spec, name)
+        if value is not None and not (isinstance(value, int) and 0 <= value <= 10):
+            errors[name] = "Pain is a number from 0 (none) to 10 (worst imaginable)."
+    if spec.difficulty is not None and spec.difficulty not in range(1, 6):
+        errors["difficulty"] = "Difficulty is from 1 (very easy) to 5 (too hard)."
+    if not spec.entries:
+        errors["entries"] = "Log at least one exercise."
+    for index, entry in enumerate(spec.entries):
+        for name, high in (("sets_done", 20), ("reps_done", 100), ("hold_seconds_done", 600)):
+            value = getattr(entry, name)
+            if not isinstance(value, int) or not 0 <= value <= high:
+                errors[f"entries[{index}].{name}"] = f"Must be a whole number from 0 to {high}."
+        if entry.skipped and not entry.skip_reason.strip():
+            errors[f"entries[{index}].skip_reason"] = "Tell your therapist why you skipped it."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def session_log_create(
+    *, patient: User, spec: SessionSpec, idempotency_key: str | None = None
+) -> tuple[SessionLog, bool]:
+    """Log a session. Returns (log, created).
+
+    With an idempotency key, repeating the same request returns the first result and stores
+    nothing new; the same key with a different request raises IdempotencyConflict.
+    """
+    fingerprint = _fingerprint(spec)
+    if idempotency_key:
+        existing = SessionLog.objects.filter(
+            patient=patient, idempotency_key=idempotency_key
+        ).first()
+        if existing is not None:
+            if existing.request_fingerprint != fingerprint:
+                raise IdempotencyConflict
+            return existing, False
+    _validate_session(patient=patient, spec=spec)
+    from .selectors import items_due
+
+    due = {item.pk: item for item in items_due(patient=patient, on=spec.performed_on)}
+    items = []
+    for index, entry in enumerate(spec.entries):
+        item = due.get(entry.item_id)
+        if item is None:
+            raise ValidationError(
+                {f"entries[{index}].item": "That exercise isn't in your program for that day."}
+            )
+        items.append(item)
+    programs = {item.version.program_id for item in items}
+    if len(programs) != 1:
+        raise ValidationError({"entries": "Log one program at a time."})
+    if len({entry.item_id for entry in spec.entries}) != len(spec.entries):
+        raise ValidationError({"entries": "Each exercise once per session."})
+    first = items[0]
+    try:
+        with transaction.atomic():
+            session = SessionLog.objects.create(
+                patient=patient,
+                program_id=first.version.program_id,
+                version_id=first.version_id,
+                performed_on=spec.performed_on,
+                pain_before=spec.pain_before,
+                pain_after=spec.pain_after,
+                difficulty=spec.difficulty,
+                note=spec.note,
+                idempotency_key=idempotency_key or None,
+                request_fingerprint=fingerprint,
+            )
+    except IntegrityError:
+        # A concurrent retry with the same key won the race; answer with its result.
+        existing = SessionLog.objects.get(patient=patient, idempotency_key=idempotency_key)
+        if existing.request_fingerprint != fingerprint:
+            raise IdempotencyConflict from None
+        return existing, False
+    ExerciseLog.objects.bulk_create(
+        [
+            ExerciseLog(
+                session=session,
+                item=item,
+                performed_on=spec.performed_on,
+                target_sets=item.sets,
+                target_reps=item.reps,
+                target_hold_seconds=item.hold_seconds,
+                target_side=item.side,
+                sets_done=entry.sets_done,
+                reps_done=entry.reps_done,
+                hold_seconds_done=entry.hold_seconds_done,
+                skipped=entry.skipped,
+                skip_reason=entry.skip_reason.strip(),
+                dose_fraction=_dose_fraction(item, entry),
+            )
+            for item, entry in zip(items, spec.entries, strict=True)
+        ]
+    )
+    return session, True

@@ -1,0 +1,217 @@
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from rehab.programs import selectors, services
+from rehab.programs.models import ExerciseLog, SessionLog
+from rehab.programs.services import EntrySpec, ItemSpec, SessionSpec
+from tests.factories import ExerciseFactory
+
+MON_WED_FRI = 0b0010101
+
+
+@pytest.fixture
+def today(world):
+    return services.patient_today(world.alice)
+
+
+@pytest.fixture
+def exercise(world):
+    return ExerciseFactory(clinic=None)
+
+
+def prescribe(world, exercise, start, **item):
+    spec = ItemSpec(exercise_id=exercise.pk, sets=2, reps=10, **item)
+    return services.program_create(
+        therapist=world.carol, patient=world.alice, title="Neck", start_date=start, items=[spec]
+    )
+
+
+def log(world, program, on, *, sets=2, reps=10, key=None, **extra):
+    item = selectors.items_due(patient=world.alice, on=on).get(version__program=program)
+    spec = SessionSpec(
+        performed_on=on,
+        entries=[EntrySpec(item_id=item.pk, sets_done=sets, reps_done=reps)],
+        **extra,
+    )
+    return services.session_log_create(patient=world.alice, spec=spec, idempotency_key=key)
+
+
+def test_a_3_times_a_day_program_with_2_sessions_done_is_67_percent_that_day(
+    world, exercise, today
+):
+    program = prescribe(world, exercise, today - timedelta(days=3), times_per_day=3)
+    log(world, program, today)
+    log(world, program, today)
+    (day,) = selectors.adherence_by_day(patient=world.alice, start=today, end=today)
+    assert (day.expected, day.completed) == (3, 2)
+    assert day.ratio is not None
+    assert round(day.ratio * 100) == 67
+
+
+def test_days_not_in_the_prescription_expect_nothing(world, exercise, today):
+    start = today - timedelta(days=13)
+    prescribe(world, exercise, start, days_of_week=MON_WED_FRI)
+    days = selectors.adherence_by_day(patient=world.alice, start=start, end=today)
+    for day in days:
+        assert day.expected == (1 if day.day.weekday() in (0, 2, 4) else 0), day
+
+
+def test_a_partial_session_counts_partially_and_extra_sessions_do_not_exceed_the_dose(
+    world, exercise, today
+):
+    program = prescribe(world, exercise, today - timedelta(days=1), times_per_day=2)
+    log(world, program, today, sets=1, reps=10)  # half of 2x10
+    (day,) = selectors.adherence_by_day(patient=world.alice, start=today, end=today)
+    assert day.completed == 0.5
+    for _ in range(3):
+        log(world, program, today)
+    (day,) = selectors.adherence_by_day(patient=world.alice, start=today, end=today)
+    assert (day.expected, day.completed) == (2, 2)
+
+
+def test_paused_days_expect_nothing(world, exercise, today):
+    program = prescribe(world, exercise, today - timedelta(days=5))
+    services.program_pause(program=program, on=today - timedelta(days=2))
+    days = selectors.adherence_by_day(
+        patient=world.alice, start=today - timedelta(days=5), end=today
+    )
+    assert [d.expected for d in days] == [1, 1, 1, 0, 0, 0]
+
+
+def test_a_later_edit_never_changes_an_old_logs_targets(world, exercise, today):
+    program = prescribe(world, exercise, today - timedelta(days=3))
+    old, _ = log(world, program, today - timedelta(days=1))
+    services.program_revise(
+        program=program,
+        by=world.carol,
+        effective_from=today,
+        items=[ItemSpec(exercise_id=exercise.pk, sets=3, reps=15)],
+    )
+    entry = ExerciseLog.objects.get(session=old)
+    assert (entry.target_sets, entry.target_reps) == (2, 10)
+    assert old.version.number == 1
+    new, _ = log(world, program, today, sets=3, reps=15)
+    assert ExerciseLog.objects.get(session=new).target_sets == 3
+    days = selectors.adherence_by_day(
+        patient=world.alice, start=today - timedelta(days=1), end=today
+    )
+    assert [d.expected for d in days] == [1, 1], "one item in force each day, not two"
+
+
+def test_the_same_idempotency_key_and_body_stores_one_row(world, exercise, today):
+    program = prescribe(world, exercise, today)
+    first, created = log(world, program, today, key="abc-123", pain_before=3)
+    again, created_again = log(world, program, today, key="abc-123", pain_before=3)
+    assert (created, created_again) == (True, False)
+    assert first.pk == again.pk
+    assert SessionLog.objects.count() == 1
+
+
+def test_the_same_key_with_another_body_is_a_conflict(world, exercise, today):
+    program = prescribe(world, exercise, today)
+    log(world, program, today, key="abc-123", pain_before=3)
+    with pytest.raises(services.IdempotencyConflict):
+        log(world, program, today, key="abc-123", pain_before=4)
+    assert SessionLog.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ({"pain_before": 11}, "pain_before"),
+        ({"pain_after": -1}, "pain_after"),
+        ({"difficulty": 6}, "difficulty"),
+    ],
+)
+def test_out_of_range_values_are_refused_and_nothing_is_stored(
+    world, exercise, today, extra, field
+):
+    program = prescribe(world, exercise, today)
+    with pytest.raises(ValidationError) as error:
+        log(world, program, today, **extra)
+    assert field in error.value.message_dict
+    assert not SessionLog.objects.exists()
+
+
+def test_counts_are_bounded(world, exercise, today):
+    program = prescribe(world, exercise, today)
+    with pytest.raises(ValidationError) as error:
+        log(world, program, today, sets=21)
+    assert "entries[0].sets_done" in error.value.message_dict
+
+
+def test_no_logs_in_the_future_or_beyond_the_backfill_window(world, exercise, today):
+    prescribe(world, exercise, today - timedelta(days=30))
+    item = selectors.items_due(patient=world.alice, on=today).get()
+    for day in (today + timedelta(days=1), today - timedelta(days=8)):
+        spec = SessionSpec(
+            performed_on=day, entries=[EntrySpec(item_id=item.pk, sets_done=1, reps_done=1)]
+        )
+        with pytest.raises(ValidationError) as error:
+            services.session_log_create(patient=world.alice, spec=spec)
+        assert "performed_on" in error.value.message_dict
+
+
+def test_no_logs_before_the_program_starts_or_after_it_ends(world, exercise, today):
+    program = prescribe(world, exercise, today - timedelta(days=2))
+    item = program.versions.get().items.get()
+    before = SessionSpec(
+        performed_on=today - timedelta(days=3),
+        entries=[EntrySpec(item_id=item.pk, sets_done=1, reps_done=1)],
+    )
+    with pytest.raises(ValidationError):
+        services.session_log_create(patient=world.alice, spec=before)
+    services.program_end(program=program, on=today - timedelta(days=1))
+    after = SessionSpec(
+        performed_on=today, entries=[EntrySpec(item_id=item.pk, sets_done=1, reps_done=1)]
+    )
+    with pytest.raises(ValidationError):
+        services.session_log_create(patient=world.alice, spec=after)
+
+
+def test_a_patient_cannot_log_for_another_patients_program(world, exercise, today):
+    program = prescribe(world, exercise, today)
+    item = program.versions.get().items.get()
+    spec = SessionSpec(
+        performed_on=today, entries=[EntrySpec(item_id=item.pk, sets_done=1, reps_done=1)]
+    )
+    with pytest.raises(ValidationError):
+        services.session_log_create(patient=world.bob, spec=spec)
+
+
+def test_a_therapist_can_only_prescribe_to_their_caseload(world, exercise, today):
+    with pytest.raises(ValidationError):
+        services.program_create(
+            therapist=world.dave,
+            patient=world.alice,
+            title="x",
+            start_date=today,
+            items=[ItemSpec(exercise_id=exercise.pk, sets=1, reps=1)],
+        )
+
+
+def test_dosage_is_validated(world, exercise, today):
+    with pytest.raises(ValidationError) as error:
+        prescribe(world, exercise, today, times_per_day=13)
+    assert "items[0].times_per_day" in error.value.message_dict
+
+
+def test_another_clinics_exercise_cannot_be_prescribed(world, today):
+    foreign = ExerciseFactory(clinic=world.clinic_b)
+    with pytest.raises(ValidationError):
+        prescribe(world, foreign, today)
+
+
+def test_adherence_is_one_query_whatever_the_window(world, exercise, today):
+    program = prescribe(world, exercise, today - timedelta(days=60))
+    log(world, program, today)
+    for days in (7, 60):
+        with CaptureQueriesContext(connection) as ctx:
+            selectors.adherence_by_day(
+                patient=world.alice, start=today - timedelta(days=days), end=today
+            )
+        assert len(ctx) == 1
