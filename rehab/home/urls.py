@@ -5,7 +5,6 @@ from . import views
 urlpatterns = [
     path("", views.index, name="index"),
     path("home/", views.home, name="home"),
-    path("today/", views.today, name="today"),
     path("caseload/", views.caseload, name="caseload"),
     path("clinic/", views.clinic_home, name="clinic_home"),
 ]

@@ -28,11 +28,6 @@ def home(request: AuthedRequest) -> HttpResponse:
     return redirect(destination)
 
 
-@role_required(Role.PATIENT)
-def today(request: AuthedRequest) -> HttpResponse:
-    return render(request, "home/today.html")
-
-
 @role_required(Role.THERAPIST)
 def caseload(request: AuthedRequest) -> HttpResponse:
     patients = account_selectors.caseload(therapist=request.user)

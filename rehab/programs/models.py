@@ -241,3 +241,62 @@ class ExerciseLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} on {self.performed_on}"
+
+
+class Protocol(models.Model):
+    """A reusable program template: shared (clinic NULL) or a clinic's own."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    clinic = models.ForeignKey(
+        Clinic, on_delete=models.CASCADE, null=True, blank=True, related_name="protocols"
+    )
+    slug = models.SlugField(max_length=80)
+    name = models.CharField(max_length=120)
+    summary = models.TextField(blank=True)
+    notes_for_patient = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug"], condition=Q(clinic__isnull=True), name="protocol_shared_slug"
+            ),
+            models.UniqueConstraint(fields=["clinic", "slug"], name="protocol_clinic_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProtocolItem(models.Model):
+    protocol = models.ForeignKey(Protocol, on_delete=models.CASCADE, related_name="items")
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+    sets = models.PositiveSmallIntegerField()
+    reps = models.PositiveSmallIntegerField()
+    hold_seconds = models.PositiveSmallIntegerField(default=0)
+    rest_seconds = models.PositiveSmallIntegerField(default=0)
+    side = models.CharField(max_length=8, choices=Side.choices, default=Side.NONE)
+    times_per_day = models.PositiveSmallIntegerField(default=1)
+    days_of_week = models.PositiveSmallIntegerField(default=ALL_DAYS)
+    notes = models.CharField(max_length=300, blank=True)
+    phase_name = models.CharField(max_length=60, blank=True)
+    phase_start_week = models.PositiveSmallIntegerField(null=True, blank=True)
+    phase_end_week = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["protocol", "position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(**{f"{field}__gte": low, f"{field}__lte": high}),
+                name=f"protocol_item_{field}_range",
+            )
+            for field, (low, high) in DOSAGE_LIMITS.items()
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.protocol}: {self.exercise}"

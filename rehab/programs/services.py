@@ -4,15 +4,17 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from accounts.access import can_view_patient, clinic_id_of
 from accounts.models import Role, User
-from exercises.models import DOSAGE_LIMITS, Side
+from exercises.models import DOSAGE_LIMITS, Exercise, Side
 from exercises.selectors import exercises_visible_to
 
 from .models import (
@@ -23,6 +25,8 @@ from .models import (
     ProgramItem,
     ProgramPause,
     ProgramVersion,
+    Protocol,
+    ProtocolItem,
     SessionLog,
     Status,
 )
@@ -343,12 +347,20 @@ def session_log_create(
         if existing.request_fingerprint != fingerprint:
             raise IdempotencyConflict from None
         return existing, False
+    store_entries(session=session, items=items, entries=spec.entries)
+    return session, True
+
+
+def store_entries(
+    *, session: SessionLog, items: list[ProgramItem], entries: list[EntrySpec]
+) -> None:
+    """The session's exercise entries, each with a snapshot of the targets it was done against."""
     ExerciseLog.objects.bulk_create(
         [
             ExerciseLog(
                 session=session,
                 item=item,
-                performed_on=spec.performed_on,
+                performed_on=session.performed_on,
                 target_sets=item.sets,
                 target_reps=item.reps,
                 target_hold_seconds=item.hold_seconds,
@@ -360,7 +372,93 @@ def session_log_create(
                 skip_reason=entry.skip_reason.strip(),
                 dose_fraction=_dose_fraction(item, entry),
             )
-            for item, entry in zip(items, spec.entries, strict=True)
+            for item, entry in zip(items, entries, strict=True)
         ]
     )
-    return session, True
+
+
+ITEM_FIELDS = [
+    "sets",
+    "reps",
+    "hold_seconds",
+    "rest_seconds",
+    "side",
+    "times_per_day",
+    "days_of_week",
+    "notes",
+    "phase_name",
+    "phase_start_week",
+    "phase_end_week",
+]
+
+
+def days_mask(days: list[int]) -> int:
+    """[0, 2, 4] (Monday, Wednesday, Friday) -> bit mask."""
+    return sum(1 << day for day in set(days))
+
+
+@transaction.atomic
+def protocol_sync(*, protocols: list[dict[str, Any]]) -> int:
+    """Create or update the shared protocols from protocol_data.py. Idempotent."""
+    exercise_ids = dict(Exercise.objects.filter(clinic=None).values_list("slug", "id"))
+    for data in protocols:
+        protocol, _ = Protocol.objects.update_or_create(
+            slug=data["slug"],
+            clinic=None,
+            defaults={
+                "name": data["name"],
+                "summary": data["summary"],
+                "notes_for_patient": data["notes_for_patient"],
+            },
+        )
+        protocol.items.all().delete()
+        ProtocolItem.objects.bulk_create(
+            [
+                ProtocolItem(
+                    protocol=protocol,
+                    position=index,
+                    exercise_id=exercise_ids[item["exercise"]],
+                    days_of_week=days_mask(item["days_of_week"]),
+                    **{k: item[k] for k in ITEM_FIELDS if k != "days_of_week"},
+                )
+                for index, item in enumerate(data["items"])
+            ]
+        )
+    return len(protocols)
+
+
+def protocol_item_specs(protocol: Protocol) -> list[ItemSpec]:
+    return [
+        ItemSpec(exercise_id=item.exercise_id, **{k: getattr(item, k) for k in ITEM_FIELDS})
+        for item in protocol.items.all()
+    ]
+
+
+@transaction.atomic
+def protocol_save_from_program(*, program: Program, by: User, name: str) -> Protocol:
+    """Keep the program's current version as a clinic protocol others can start from."""
+    version = program.versions.order_by("-number").first()
+    assert version is not None
+    base = slugify(name)[:70] or "protocol"
+    slug, n = base, 2
+    while Protocol.objects.filter(clinic_id=program.clinic_id, slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    protocol = Protocol.objects.create(
+        clinic_id=program.clinic_id,
+        slug=slug,
+        name=name.strip(),
+        notes_for_patient=program.notes_for_patient,
+        created_by=by,
+    )
+    ProtocolItem.objects.bulk_create(
+        [
+            ProtocolItem(
+                protocol=protocol,
+                position=item.position,
+                exercise_id=item.exercise_id,
+                **{k: getattr(item, k) for k in ITEM_FIELDS},
+            )
+            for item in version.items.all()
+        ]
+    )
+    return protocol

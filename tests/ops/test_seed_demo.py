@@ -10,5 +10,9 @@ def test_seed_demo_is_idempotent_and_the_demo_logins_work(client, db):
     call_command("seed_demo", stdout=StringIO())
     assert User.objects.filter(email__endswith="@example.com").count() == 6
     assert CaseloadAssignment.objects.count() == 3
+    from rehab.programs.models import Program, SessionLog
+
+    assert Program.objects.count() == 1
+    assert 10 <= SessionLog.objects.count() <= 20, "a few weeks of logs, run once"
     for email in ("staff@example.com", "therapist@example.com", "patient@example.com"):
         assert client.login(email=email, password="demo-pass-123"), email

@@ -3,13 +3,17 @@
 Idempotent: running it again updates the same rows (and resets the demo passwords).
 """
 
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import CaseloadAssignment, Clinic, PatientProfile, Role, User
+from rehab.programs import selectors, services
+from rehab.programs.models import Program, Protocol, SessionLog
 
 DEMO_PASSWORD = "demo-pass-123"  # noqa: S105 - documented demo credential, printed by make run
 
@@ -70,8 +74,54 @@ class Command(BaseCommand):
             therapist=users["therapist2@example.com"],
             defaults={"assigned_by": users["staff@example.com"]},
         )
+        call_command("sync_protocols", stdout=self.stdout)
+        self._demo_program(patient=users["patient@example.com"], therapist=therapist)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo clinic ready: {clinic.name}. Password for every demo login: {DEMO_PASSWORD}"
             )
         )
+
+    def _demo_program(self, *, patient: User, therapist: User) -> None:
+        """Three weeks into the deep neck flexor protocol, with about 70% of doses logged."""
+        if Program.objects.filter(patient=patient).exists():
+            return
+        protocol = Protocol.objects.get(clinic=None, slug="deep-neck-flexor-progression")
+        today = services.patient_today(patient)
+        start = today - timedelta(days=20)
+        program = services.program_create(
+            therapist=therapist,
+            patient=patient,
+            title=protocol.name,
+            start_date=start,
+            items=services.protocol_item_specs(protocol),
+            notes_for_patient=protocol.notes_for_patient,
+        )
+        for offset in range(20):
+            day = start + timedelta(days=offset)
+            if offset % 4 == 3:
+                continue  # a missed day now and then, as in real life
+            items = list(selectors.items_due(patient=patient, on=day))
+            session = SessionLog.objects.create(
+                patient=patient,
+                program=program,
+                version=program.versions.get(),
+                performed_on=day,
+                logged_at=timezone.make_aware(datetime.combine(day, time(18, 0))),
+                pain_before=max(1, 6 - offset // 5),
+                pain_after=max(0, 5 - offset // 5),
+                difficulty=3,
+            )
+            services.store_entries(
+                session=session,
+                items=items,
+                entries=[
+                    services.EntrySpec(
+                        item_id=item.pk,
+                        sets_done=item.sets,
+                        reps_done=item.reps if offset % 3 else max(1, item.reps // 2),
+                        hold_seconds_done=item.hold_seconds,
+                    )
+                    for item in items
+                ],
+            )

@@ -1,0 +1,116 @@
+"""The patient's Today page: what is due, instructions and timers, and logging a session."""
+
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Sum
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+from accounts.access import AuthedRequest, role_required
+from accounts.models import Role
+from exercises.models import Category
+
+from . import selectors, services
+from .forms import EntryFormSet, SessionForm
+from .models import ExerciseLog
+
+
+def _chosen_day(request: AuthedRequest, today: date) -> date:
+    try:
+        day = date.fromisoformat(request.GET.get("day") or request.POST.get("performed_on") or "")
+    except ValueError:
+        return today
+    return day if today - timedelta(days=services.BACKFILL_DAYS) <= day <= today else today
+
+
+@role_required(Role.PATIENT)
+def today(request: AuthedRequest) -> HttpResponse:
+    patient = request.user
+    local_today = services.patient_today(patient)
+    day = _chosen_day(request, local_today)
+    items = list(selectors.items_due(patient=patient, on=day))
+    done = dict(
+        ExerciseLog.objects.filter(session__patient=patient, performed_on=day)
+        .values("item")
+        .annotate(doses=Sum("dose_fraction"))
+        .values_list("item", "doses")
+    )
+    initial = [
+        {
+            "item_id": item.pk,
+            "sets_done": item.sets,
+            "reps_done": item.reps,
+            "hold_seconds_done": item.hold_seconds,
+        }
+        for item in items
+    ]
+    session_form = SessionForm(
+        request.POST or None, today=local_today, initial={"performed_on": day.isoformat()}
+    )
+    entries = EntryFormSet(request.POST or None, initial=initial, prefix="entry")
+    if request.method == "POST" and session_form.is_valid() and entries.is_valid():
+        spec = services.SessionSpec(
+            performed_on=session_form.cleaned_data["performed_on"],
+            pain_before=session_form.cleaned_data["pain_before"],
+            pain_after=session_form.cleaned_data["pain_after"],
+            difficulty=session_form.cleaned_data["difficulty"],
+            note=session_form.cleaned_data["note"],
+            entries=[
+                services.EntrySpec(
+                    item_id=form.cleaned_data["item_id"],
+                    sets_done=form.cleaned_data["sets_done"] or 0,
+                    reps_done=form.cleaned_data["reps_done"] or 0,
+                    hold_seconds_done=form.cleaned_data["hold_seconds_done"] or 0,
+                    skipped=form.cleaned_data["skipped"],
+                    skip_reason=form.cleaned_data["skip_reason"],
+                )
+                for form in entries
+                if form.cleaned_data.get("done") or form.cleaned_data.get("skipped")
+            ],
+        )
+        try:
+            _, created = services.session_log_create(
+                patient=patient,
+                spec=spec,
+                idempotency_key=session_form.cleaned_data["idempotency_key"],
+            )
+        except services.IdempotencyConflict:
+            session_form.add_error(
+                None, "This form was already sent. Reload the page to log again."
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                session_form.add_error(None, message)
+        else:
+            messages.success(
+                request,
+                "Session saved. Well done!" if created else "This session was already saved.",
+            )
+            return redirect(f"{request.path}?day={spec.performed_on.isoformat()}")
+    cards = [
+        {
+            "item": item,
+            "form": form,
+            "done": done.get(item.pk, 0.0),
+            "is_task": item.exercise.category == Category.ERGONOMIC,
+        }
+        for item, form in zip(items, entries, strict=False)
+    ]
+    expected = sum(item.times_per_day for item in items)
+    completed = sum(min(card["done"], card["item"].times_per_day) for card in cards)
+    return render(
+        request,
+        "programs/today.html",
+        {
+            "day": day,
+            "is_today": day == local_today,
+            "day_choices": session_form.fields["performed_on"].choices,  # type: ignore[attr-defined]
+            "cards": cards,
+            "session_form": session_form,
+            "entries": entries,
+            "expected": expected,
+            "completed": completed,
+        },
+    )

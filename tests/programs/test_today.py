@@ -1,0 +1,115 @@
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from rehab.programs import services
+from rehab.programs.models import ExerciseLog, SessionLog
+from rehab.programs.services import ItemSpec
+from tests.factories import ExerciseFactory
+
+
+@pytest.fixture
+def program(world):
+    today = services.patient_today(world.alice)
+    exercises = ExerciseFactory.create_batch(2, clinic=None)
+    return services.program_create(
+        therapist=world.carol,
+        patient=world.alice,
+        title="Neck",
+        start_date=today - timedelta(days=2),
+        items=[
+            ItemSpec(exercise_id=exercises[0].pk, sets=2, reps=10, hold_seconds=5, times_per_day=2),
+            ItemSpec(exercise_id=exercises[1].pk, sets=1, reps=8),
+        ],
+    )
+
+
+def form_data(page, **overrides):
+    """The Today form as the browser would submit it, with the first exercise done."""
+    session_form = page.context["session_form"]
+    entries = page.context["entries"]
+    data = {
+        "idempotency_key": session_form.initial["idempotency_key"],
+        "performed_on": page.context["day"].isoformat(),
+        "pain_before": "3",
+        "pain_after": "2",
+        "difficulty": "3",
+        "note": "",
+        "entry-TOTAL_FORMS": str(entries.total_form_count()),
+        "entry-INITIAL_FORMS": str(entries.initial_form_count()),
+    }
+    for i, form in enumerate(entries):
+        data[f"entry-{i}-item_id"] = form.initial["item_id"]
+        data[f"entry-{i}-sets_done"] = form.initial["sets_done"]
+        data[f"entry-{i}-reps_done"] = form.initial["reps_done"]
+        data[f"entry-{i}-hold_seconds_done"] = form.initial["hold_seconds_done"]
+    data["entry-0-done"] = "on"
+    data.update(overrides)
+    return data
+
+
+def test_today_shows_what_is_due_with_instructions_and_timers(client, world, program):
+    client.force_login(world.alice)
+    body = client.get("/today/").content.decode()
+    for item in program.versions.get().items.all():
+        assert item.exercise.name in body
+    assert body.count("data-timer ") == 2
+    assert "0 of 3" in body
+
+
+def test_a_patient_logs_a_session_from_today(client, world, program):
+    client.force_login(world.alice)
+    page = client.get("/today/")
+    response = client.post("/today/", form_data(page))
+    assert response.status_code == 302
+    session = SessionLog.objects.get()
+    assert (session.pain_before, session.pain_after) == (3, 2)
+    entry = ExerciseLog.objects.get()
+    assert entry.dose_fraction == 1.0
+    assert "1 of 3" in client.get("/today/").content.decode()
+
+
+def test_sending_the_same_form_twice_stores_one_session(client, world, program):
+    client.force_login(world.alice)
+    data = form_data(client.get("/today/"))
+    client.post("/today/", data)
+    client.post("/today/", data)
+    assert SessionLog.objects.count() == 1
+
+
+def test_a_bad_pain_value_is_a_form_error_and_stores_nothing(client, world, program):
+    client.force_login(world.alice)
+    response = client.post("/today/", form_data(client.get("/today/"), pain_after="12"))
+    assert response.status_code == 200
+    assert response.context["session_form"].errors["pain_after"]
+    assert not SessionLog.objects.exists()
+
+
+def test_a_patient_can_backfill_yesterday(client, world, program):
+    client.force_login(world.alice)
+    yesterday = services.patient_today(world.alice) - timedelta(days=1)
+    page = client.get("/today/", {"day": yesterday.isoformat()})
+    client.post("/today/", form_data(page))
+    assert SessionLog.objects.get().performed_on == yesterday
+
+
+def test_today_runs_the_same_queries_with_5_or_50_exercises(client, world):
+    def queries_for(patient, therapist, count):
+        today = services.patient_today(patient)
+        exercises = ExerciseFactory.create_batch(count, clinic=None)
+        services.program_create(
+            therapist=therapist,
+            patient=patient,
+            title="Neck",
+            start_date=today,
+            items=[ItemSpec(exercise_id=e.pk, sets=1, reps=5) for e in exercises],
+        )
+        client.force_login(patient)
+        client.get("/today/")
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/today/").status_code == 200
+        return len(ctx)
+
+    assert queries_for(world.alice, world.carol, 5) == queries_for(world.bob, world.dave, 50)
