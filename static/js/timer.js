@@ -64,6 +64,8 @@
     const total = phases[phases.length - 1].end; // > 0: at least one 3 s rep
     const field = (id) => (id ? document.getElementById(id) : null);
     const inputs = { sets: field(d.setsInput), reps: field(d.repsInput), hold: field(d.holdInput) };
+    // Ticked when the timer runs to the end, so the patient only has to press Save.
+    const doneBox = field(d.doneInput);
     const setWord = (n) => (n === 1 ? "set" : "sets");
     const readyText =
       display?.textContent.trim() ||
@@ -167,6 +169,10 @@
       banked = total;
       finished = true;
       writeInputs();
+      if (doneBox && !doneBox.checked) {
+        doneBox.checked = true;
+        doneBox.dispatchEvent(new Event("change", { bubbles: true }));
+      }
       show(`Done: ${sets} ${setWord(sets)} of ${reps}. Well done!`, true);
       buzz();
       buttons();
