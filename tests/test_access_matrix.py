@@ -35,6 +35,7 @@ MATRIX: list[tuple[str, str, list[int]]] = [
     ("POST", "/staff/people/{alice}/reactivate/", STAFF_A_POST),
     ("POST", "/staff/invitations/{invitation}/resend/", STAFF_A_POST),
     ("POST", "/staff/invitations/{invitation}/revoke/", STAFF_A_POST),
+    ("GET", "/patients/{alice}/", [302, 403, 403, 200, 404, 404, 200, 404]),
     ("GET", "/invite/{token}/", [200, 409, 409, 409, 409, 409, 409, 409]),
     ("GET", "/library/", ALL_PAGES),
     ("GET", "/library/new/", [302, 403, 403, 200, 200, 200, 200, 200]),

@@ -121,3 +121,48 @@ def adherence_by_day(*, patient: User, start: date, end: date) -> list[DayAdhere
 def adherence_ratio(days: list[DayAdherence]) -> float | None:
     expected = sum(d.expected for d in days)
     return None if expected == 0 else min(1.0, sum(d.completed for d in days) / expected)
+
+
+def patient_programs(*, patient: User) -> QuerySet[Program]:
+    """A patient's programs, newest first, with versions and their items joined in."""
+    from django.db.models import Prefetch
+
+    return (
+        Program.objects.filter(patient=patient)
+        .select_related("created_by")
+        .prefetch_related(
+            Prefetch(
+                "versions",
+                queryset=ProgramVersion.objects.select_related("created_by")
+                .prefetch_related(
+                    Prefetch(
+                        "items",
+                        queryset=ProgramItem.objects.select_related("exercise").order_by(
+                            "position"
+                        ),
+                    )
+                )
+                .order_by("-number"),
+            )
+        )
+        .order_by("-start_date")
+    )
+
+
+def session_timeline(*, patient: User) -> QuerySet[SessionLog]:
+    """The patient's sessions, newest first, each with its exercises (paginate this)."""
+    from django.db.models import Prefetch
+
+    return (
+        SessionLog.objects.filter(patient=patient)
+        .select_related("version")
+        .prefetch_related(
+            Prefetch(
+                "entries",
+                queryset=ExerciseLog.objects.select_related("item__exercise").order_by(
+                    "item__position"
+                ),
+            )
+        )
+        .order_by("-performed_on", "-logged_at")
+    )

@@ -4,11 +4,12 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from accounts.access import AuthedRequest, role_required
+from accounts.access import AuthedRequest, get_patient_or_404, role_required
 from accounts.models import Role
 from exercises.models import Category
 
@@ -112,5 +113,34 @@ def today(request: AuthedRequest) -> HttpResponse:
             "entries": entries,
             "expected": expected,
             "completed": completed,
+        },
+    )
+
+
+@role_required(Role.THERAPIST, Role.STAFF)
+def patient_detail(request: AuthedRequest, public_id: str) -> HttpResponse:
+    """The care team's view of one patient: programs, versions, adherence, session timeline."""
+    patient = get_patient_or_404(request.user, public_id)
+    programs = list(selectors.patient_programs(patient=patient))
+    local_today = services.patient_today(patient)
+    adherence_week = adherence_overall = None
+    if programs:
+        first_day = min(program.start_date for program in programs)
+        days = selectors.adherence_by_day(patient=patient, start=first_day, end=local_today)
+        week_start = local_today - timedelta(days=local_today.weekday())
+        adherence_week = selectors.adherence_ratio([d for d in days if d.day >= week_start])
+        adherence_overall = selectors.adherence_ratio(days)
+    page = Paginator(selectors.session_timeline(patient=patient), 20).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "programs/patient_detail.html",
+        {
+            "patient": patient,
+            "programs": programs,
+            "adherence_week": adherence_week,
+            "adherence_overall": adherence_overall,
+            "page": page,
         },
     )
