@@ -3,7 +3,7 @@
 Idempotent: running it again updates the same rows (and resets the demo passwords).
 """
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.management import call_command
@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import CaseloadAssignment, Clinic, PatientProfile, Role, User
 from rehab.programs import selectors, services
-from rehab.programs.models import Program, Protocol, SessionLog
+from rehab.programs.models import Program, ProgramItem, Protocol, SessionLog
 
 DEMO_PASSWORD = "demo-pass-123"  # noqa: S105 - documented demo credential, printed by make run
 
@@ -83,7 +83,7 @@ class Command(BaseCommand):
         )
 
     def _demo_program(self, *, patient: User, therapist: User) -> None:
-        """Three weeks into the deep neck flexor protocol, with about 70% of doses logged."""
+        """Three weeks into the deep neck flexor protocol, with about half the doses logged."""
         if Program.objects.filter(patient=patient).exists():
             return
         protocol = Protocol.objects.get(clinic=None, slug="deep-neck-flexor-progression")
@@ -102,26 +102,33 @@ class Command(BaseCommand):
             if offset % 4 == 3:
                 continue  # a missed day now and then, as in real life
             items = list(selectors.items_due(patient=patient, on=day))
-            session = SessionLog.objects.create(
-                patient=patient,
-                program=program,
-                version=program.versions.get(),
-                performed_on=day,
-                logged_at=timezone.make_aware(datetime.combine(day, time(18, 0))),
-                pain_before=max(1, 6 - offset // 5),
-                pain_after=max(0, 5 - offset // 5),
-                difficulty=3,
-            )
-            services.store_entries(
-                session=session,
-                items=items,
-                entries=[
-                    services.EntrySpec(
-                        item_id=item.pk,
-                        sets_done=item.sets,
-                        reps_done=item.reps if offset % 3 else max(1, item.reps // 2),
-                        hold_seconds_done=item.hold_seconds,
-                    )
-                    for item in items
-                ],
-            )
+            for hour in (8, 18) if offset % 2 == 0 else (18,):
+                self._demo_session(program, items, day, offset, hour)
+
+    def _demo_session(
+        self, program: Program, items: list[ProgramItem], day: date, offset: int, hour: int
+    ) -> None:
+        """One logged session with every due item done (half the reps every third day)."""
+        session = SessionLog.objects.create(
+            patient=program.patient,
+            program=program,
+            version=program.versions.get(),
+            performed_on=day,
+            logged_at=timezone.make_aware(datetime.combine(day, time(hour, 0))),
+            pain_before=max(1, 6 - offset // 5),
+            pain_after=max(0, 5 - offset // 5),
+            difficulty=3,
+        )
+        services.store_entries(
+            session=session,
+            items=items,
+            entries=[
+                services.EntrySpec(
+                    item_id=item.pk,
+                    sets_done=item.sets,
+                    reps_done=item.reps if offset % 3 else max(1, item.reps // 2),
+                    hold_seconds_done=item.hold_seconds,
+                )
+                for item in items
+            ],
+        )
