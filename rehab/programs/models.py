@@ -101,11 +101,9 @@ class ProgramVersion(models.Model):
         return f"{self.program} v{self.number}"
 
 
-class ProgramItem(models.Model):
-    """One prescribed exercise with its exact dosage."""
+class Dosage(models.Model):
+    """The exact dosage of one prescribed exercise, shared by program and protocol items."""
 
-    version = models.ForeignKey(ProgramVersion, on_delete=models.CASCADE, related_name="items")
-    exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="+")
     position = models.PositiveSmallIntegerField(default=0)
     phase_name = models.CharField(max_length=60, blank=True)
     phase_start_week = models.PositiveSmallIntegerField(
@@ -120,38 +118,48 @@ class ProgramItem(models.Model):
     times_per_day = models.PositiveSmallIntegerField(default=1)
     days_of_week = models.PositiveSmallIntegerField(default=ALL_DAYS)
     notes = models.CharField(max_length=300, blank=True)
-    # Derived by services from program, version and phase: the dates the item is prescribed.
-    active_from = models.DateField()
-    active_to = models.DateField(null=True, blank=True)
 
     class Meta:
-        ordering = ["version", "position"]
+        abstract = True
         constraints = [
             *[
                 models.CheckConstraint(
                     condition=Q(**{f"{field}__gte": low, f"{field}__lte": high}),
-                    name=f"item_{field}_range",
+                    name=f"%(class)s_{field}_range",
                 )
                 for field, (low, high) in DOSAGE_LIMITS.items()
             ],
             models.CheckConstraint(
                 condition=Q(days_of_week__gte=1, days_of_week__lte=ALL_DAYS),
-                name="item_days_of_week_range",
+                name="%(class)s_days_of_week_range",
             ),
             models.CheckConstraint(
                 condition=Q(phase_end_week__isnull=True)
                 | Q(phase_end_week__gte=F("phase_start_week")),
-                name="item_phase_weeks_order",
+                name="%(class)s_phase_weeks_order",
             ),
         ]
-        indexes = [models.Index(fields=["active_from", "active_to"])]
-
-    def __str__(self) -> str:
-        return f"{self.exercise} ({self.sets}x{self.reps})"
 
     @property
     def weekdays(self) -> list[str]:
         return [name for i, name in enumerate(WEEKDAY_NAMES) if self.days_of_week & (1 << i)]
+
+
+class ProgramItem(Dosage):
+    """One prescribed exercise in a program version."""
+
+    version = models.ForeignKey(ProgramVersion, on_delete=models.CASCADE, related_name="items")
+    exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="+")
+    # Derived by services from program, version and phase: the dates the item is prescribed.
+    active_from = models.DateField()
+    active_to = models.DateField(null=True, blank=True)
+
+    class Meta(Dosage.Meta):
+        ordering = ["version", "position"]
+        indexes = [models.Index(fields=["active_from", "active_to"])]
+
+    def __str__(self) -> str:
+        return f"{self.exercise} ({self.sets}x{self.reps})"
 
 
 class Difficulty(models.IntegerChoices):
@@ -272,31 +280,12 @@ class Protocol(models.Model):
         return self.name
 
 
-class ProtocolItem(models.Model):
+class ProtocolItem(Dosage):
     protocol = models.ForeignKey(Protocol, on_delete=models.CASCADE, related_name="items")
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="+")
-    position = models.PositiveSmallIntegerField(default=0)
-    sets = models.PositiveSmallIntegerField()
-    reps = models.PositiveSmallIntegerField()
-    hold_seconds = models.PositiveSmallIntegerField(default=0)
-    rest_seconds = models.PositiveSmallIntegerField(default=0)
-    side = models.CharField(max_length=8, choices=Side.choices, default=Side.NONE)
-    times_per_day = models.PositiveSmallIntegerField(default=1)
-    days_of_week = models.PositiveSmallIntegerField(default=ALL_DAYS)
-    notes = models.CharField(max_length=300, blank=True)
-    phase_name = models.CharField(max_length=60, blank=True)
-    phase_start_week = models.PositiveSmallIntegerField(null=True, blank=True)
-    phase_end_week = models.PositiveSmallIntegerField(null=True, blank=True)
 
-    class Meta:
+    class Meta(Dosage.Meta):
         ordering = ["protocol", "position"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(**{f"{field}__gte": low, f"{field}__lte": high}),
-                name=f"protocol_item_{field}_range",
-            )
-            for field, (low, high) in DOSAGE_LIMITS.items()
-        ]
 
     def __str__(self) -> str:
         return f"{self.protocol}: {self.exercise}"
