@@ -3,18 +3,67 @@
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.http import Http404
 
 from accounts.access import patients_visible_to
 from accounts.models import User
 
-from .models import Day, ExerciseLog, Program, ProgramItem, ProgramPause, ProgramVersion, SessionLog
+from .models import (
+    Day,
+    ExerciseLog,
+    Program,
+    ProgramItem,
+    ProgramPause,
+    ProgramVersion,
+    Protocol,
+    SessionLog,
+)
 
 
 def programs_visible_to(viewer: User) -> QuerySet[Program]:
     return Program.objects.filter(patient__in=patients_visible_to(viewer))
+
+
+def get_program_or_404(viewer: User, public_id: UUID | str) -> Program:
+    """A program of a patient `viewer` may see, else 404 (never confirms foreign ids)."""
+    try:
+        return (
+            programs_visible_to(viewer)
+            .select_related("patient__patient_profile", "created_by")
+            .get(public_id=public_id)
+        )
+    except (Program.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404("No such program.") from exc
+
+
+def sessions_visible_to(viewer: User) -> QuerySet[SessionLog]:
+    return SessionLog.objects.filter(patient__in=patients_visible_to(viewer))
+
+
+def get_session_or_404(viewer: User, public_id: UUID | str) -> SessionLog:
+    try:
+        return sessions_visible_to(viewer).get(public_id=public_id)
+    except (SessionLog.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404("No such session.") from exc
+
+
+def protocols_visible_to(viewer: User) -> QuerySet[Protocol]:
+    """Shared protocols and the viewer's clinic's own."""
+    if viewer.clinic_id is None:
+        return Protocol.objects.none()
+    return Protocol.objects.filter(Q(clinic=None) | Q(clinic_id=viewer.clinic_id))
+
+
+def get_protocol_or_404(viewer: User, public_id: UUID | str) -> Protocol:
+    try:
+        return protocols_visible_to(viewer).get(public_id=public_id)
+    except (Protocol.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404("No such protocol.") from exc
 
 
 def version_in_force(program: Program, on: date) -> ProgramVersion | None:

@@ -272,6 +272,14 @@ def _validate_session(*, patient: User, spec: SessionSpec) -> None:
         errors["performed_on"] = "You can't log a session in the future."
     elif spec.performed_on < today - timedelta(days=BACKFILL_DAYS):
         errors["performed_on"] = f"You can log sessions from the last {BACKFILL_DAYS} days only."
+    errors |= _value_errors(spec)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _value_errors(spec: SessionSpec) -> dict[str, str]:
+    """Pain, difficulty and entry counts: the same bounds the database enforces."""
+    errors: dict[str, str] = {}
     for name in ("pain_before", "pain_after"):
         value = getattr(spec, name)
         if value is not None and not (isinstance(value, int) and 0 <= value <= 10):
@@ -287,8 +295,7 @@ def _validate_session(*, patient: User, spec: SessionSpec) -> None:
                 errors[f"entries[{index}].{name}"] = f"Must be a whole number from 0 to {high}."
         if entry.skipped and not entry.skip_reason.strip():
             errors[f"entries[{index}].skip_reason"] = "Tell your therapist why you skipped it."
-    if errors:
-        raise ValidationError(errors)
+    return errors
 
 
 @transaction.atomic
@@ -351,6 +358,17 @@ def session_log_create(
     return session, True
 
 
+def _entry_fields(item: ProgramItem, entry: EntrySpec) -> dict[str, Any]:
+    return {
+        "sets_done": entry.sets_done,
+        "reps_done": entry.reps_done,
+        "hold_seconds_done": entry.hold_seconds_done,
+        "skipped": entry.skipped,
+        "skip_reason": entry.skip_reason.strip(),
+        "dose_fraction": _dose_fraction(item, entry),
+    }
+
+
 def store_entries(
     *, session: SessionLog, items: list[ProgramItem], entries: list[EntrySpec]
 ) -> None:
@@ -365,16 +383,84 @@ def store_entries(
                 target_reps=item.reps,
                 target_hold_seconds=item.hold_seconds,
                 target_side=item.side,
-                sets_done=entry.sets_done,
-                reps_done=entry.reps_done,
-                hold_seconds_done=entry.hold_seconds_done,
-                skipped=entry.skipped,
-                skip_reason=entry.skip_reason.strip(),
-                dose_fraction=_dose_fraction(item, entry),
+                **_entry_fields(item, entry),
             )
             for item, entry in zip(items, entries, strict=True)
         ]
     )
+
+
+EDIT_WINDOW = timedelta(hours=24)
+
+
+def _check_edit_window(session: SessionLog) -> None:
+    if timezone.now() - session.logged_at > EDIT_WINDOW:
+        raise ValidationError(
+            "A session can be changed or deleted for 24 hours after it was logged. "
+            "Ask your therapist if something needs correcting."
+        )
+
+
+@transaction.atomic
+def session_log_update(*, patient: User, session: SessionLog, spec: SessionSpec) -> SessionLog:
+    """Correct one's own session within 24 hours of logging it (the change is audited).
+
+    The date stays as logged. Entries are matched by item: existing ones are updated in
+    place (their target snapshot is kept), new ones must be due that day, missing ones
+    are removed.
+    """
+    session = SessionLog.objects.select_for_update().get(pk=session.pk, patient=patient)
+    _check_edit_window(session)
+    if spec.performed_on != session.performed_on:
+        raise ValidationError(
+            {"performed_on": "The date can't be changed. Delete the session and log it again."}
+        )
+    errors = _value_errors(spec)
+    if errors:
+        raise ValidationError(errors)
+    if len({entry.item_id for entry in spec.entries}) != len(spec.entries):
+        raise ValidationError({"entries": "Each exercise once per session."})
+    from .selectors import items_due
+
+    existing = {entry.item_id: entry for entry in session.entries.select_related("item")}
+    due = {
+        item.pk: item
+        for item in items_due(patient=patient, on=session.performed_on)
+        if item.version.program_id == session.program_id
+    }
+    new_items, new_entries = [], []
+    for index, entry in enumerate(spec.entries):
+        if entry.item_id in existing:
+            row = existing.pop(entry.item_id)
+            changed = _entry_fields(row.item, entry)
+            if any(getattr(row, name) != value for name, value in changed.items()):
+                for name, value in changed.items():
+                    setattr(row, name, value)
+                row.save(update_fields=[*changed])
+        elif entry.item_id in due:
+            new_items.append(due[entry.item_id])
+            new_entries.append(entry)
+        else:
+            raise ValidationError(
+                {f"entries[{index}].item": "That exercise isn't in this session's program."}
+            )
+    for row in existing.values():
+        row.delete()
+    store_entries(session=session, items=new_items, entries=new_entries)
+    session.pain_before, session.pain_after = spec.pain_before, spec.pain_after
+    session.difficulty, session.note = spec.difficulty, spec.note
+    session.save(update_fields=["pain_before", "pain_after", "difficulty", "note", "updated_at"])
+    return session
+
+
+@transaction.atomic
+def session_log_delete(*, patient: User, session: SessionLog) -> None:
+    """Delete one's own session within 24 hours of logging it (audited, entries included)."""
+    session = SessionLog.objects.select_for_update().get(pk=session.pk, patient=patient)
+    _check_edit_window(session)
+    for entry in session.entries.all():
+        entry.delete()
+    session.delete()
 
 
 ITEM_FIELDS = [
