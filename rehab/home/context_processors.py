@@ -5,11 +5,16 @@ from accounts.models import Role
 
 _NAV = {
     Role.PATIENT: [("Today", "today"), ("Exercises", "library")],
-    Role.THERAPIST: [("Caseload", "caseload"), ("Exercise library", "library")],
+    Role.THERAPIST: [
+        ("Caseload", "caseload"),
+        ("Exercise library", "library"),
+        ("Protocols", "protocol_list"),
+    ],
     Role.STAFF: [
         ("Clinic", "clinic_home"),
         ("People", "staff_people"),
         ("Exercise library", "library"),
+        ("Protocols", "protocol_list"),
     ],
 }
 

@@ -104,20 +104,28 @@ def _table(model: type) -> str:
     return connection.ops.quote_name(model._meta.db_table)  # type: ignore[attr-defined]
 
 
-def adherence_by_day(*, patient: User, start: date, end: date) -> list[DayAdherence]:
+def adherence_by_day(
+    *, patient: User, start: date, end: date, program: Program | None = None
+) -> list[DayAdherence]:
     """Expected and completed doses per local date, computed in one SQL query.
 
     Expected: for each prescribed item in force that day (its date range, its days of week,
     program not paused), `times_per_day` doses. Completed: per item and day, the sum of logged
     dose fractions (partial sessions count partially), capped at `times_per_day`.
+    With `program`, only that program's items count.
     """
-    item, version, program = _table(ProgramItem), _table(ProgramVersion), _table(Program)
+    item, version, prog = _table(ProgramItem), _table(ProgramVersion), _table(Program)
     pause, log, session, day = (
         _table(ProgramPause),
         _table(ExerciseLog),
         _table(SessionLog),
         _table(Day),
     )
+    only_program = only_logged_program = ""
+    program_param: list[Any] = []
+    if program is not None:
+        only_program, only_logged_program = "AND p.id = %s", "AND iv.program_id = %s"
+        program_param = [program.pk]
     sql = f"""
         WITH expected AS (
             SELECT d.date AS day, SUM(i.times_per_day) AS doses
@@ -126,8 +134,8 @@ def adherence_by_day(*, patient: User, start: date, end: date) -> list[DayAdhere
                          AND (i.active_to IS NULL OR i.active_to >= d.date)
                          AND (i.days_of_week & d.weekday_bit) != 0
             JOIN {version} v ON v.id = i.version_id
-            JOIN {program} p ON p.id = v.program_id
-            WHERE p.patient_id = %s AND d.date BETWEEN %s AND %s
+            JOIN {prog} p ON p.id = v.program_id
+            WHERE p.patient_id = %s AND d.date BETWEEN %s AND %s {only_program}
               AND NOT EXISTS (
                   SELECT 1 FROM {pause} pz
                   WHERE pz.program_id = p.id AND pz.starts_on <= d.date
@@ -141,8 +149,9 @@ def adherence_by_day(*, patient: User, start: date, end: date) -> list[DayAdhere
             FROM {log} e
             JOIN {session} s ON s.id = e.session_id
             JOIN {item} i ON i.id = e.item_id
+            JOIN {version} iv ON iv.id = i.version_id
             JOIN {day} dd ON dd.date = e.performed_on AND (i.days_of_week & dd.weekday_bit) != 0
-            WHERE s.patient_id = %s AND e.performed_on BETWEEN %s AND %s
+            WHERE s.patient_id = %s AND e.performed_on BETWEEN %s AND %s {only_logged_program}
             GROUP BY e.performed_on, e.item_id, i.times_per_day
         ),
         done AS (SELECT day, SUM(doses) AS doses FROM done_per_item GROUP BY day)
@@ -153,7 +162,11 @@ def adherence_by_day(*, patient: User, start: date, end: date) -> list[DayAdhere
         WHERE d.date BETWEEN %s AND %s
         ORDER BY d.date
     """  # noqa: S608 - table names come from model metadata, values are parameters
-    params: list[Any] = [patient.pk, start, end, patient.pk, start, end, start, end]
+    params: list[Any] = [
+        *[patient.pk, start, end, *program_param],
+        *[patient.pk, start, end, *program_param],
+        *[start, end],
+    ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()

@@ -6,16 +6,20 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Sum
-from django.http import HttpResponse
+from django.forms import BaseFormSet
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from accounts.access import AuthedRequest, get_patient_or_404, role_required
 from accounts.models import Role
 from exercises.models import Category
 
 from . import selectors, services
-from .forms import EntryFormSet, SessionForm
-from .models import ExerciseLog
+from .forms import EntryFormSet, SessionDetailsForm, SessionForm
+from .models import ExerciseLog, Program, SessionLog, Status
 
 
 def _chosen_day(request: AuthedRequest, today: date) -> date:
@@ -58,18 +62,7 @@ def today(request: AuthedRequest) -> HttpResponse:
             pain_after=session_form.cleaned_data["pain_after"],
             difficulty=session_form.cleaned_data["difficulty"],
             note=session_form.cleaned_data["note"],
-            entries=[
-                services.EntrySpec(
-                    item_id=form.cleaned_data["item_id"],
-                    sets_done=form.cleaned_data["sets_done"] or 0,
-                    reps_done=form.cleaned_data["reps_done"] or 0,
-                    hold_seconds_done=form.cleaned_data["hold_seconds_done"] or 0,
-                    skipped=form.cleaned_data["skipped"],
-                    skip_reason=form.cleaned_data["skip_reason"],
-                )
-                for form in entries
-                if form.cleaned_data.get("done") or form.cleaned_data.get("skipped")
-            ],
+            entries=_entries_from(entries),
         )
         try:
             _, created = services.session_log_create(
@@ -90,6 +83,13 @@ def today(request: AuthedRequest) -> HttpResponse:
                 "Session saved. Well done!" if created else "This session was already saved.",
             )
             return redirect(f"{request.path}?day={spec.performed_on.isoformat()}")
+    sessions = list(
+        SessionLog.objects.filter(patient=patient, performed_on=day)
+        .prefetch_related("entries__item__exercise")
+        .order_by("logged_at")
+    )
+    for session in sessions:
+        session.editable = timezone.now() - session.logged_at <= services.EDIT_WINDOW  # type: ignore[attr-defined]
     cards = [
         {
             "item": item,
@@ -113,6 +113,10 @@ def today(request: AuthedRequest) -> HttpResponse:
             "entries": entries,
             "expected": expected,
             "completed": completed,
+            "sessions": sessions,
+            "programs": Program.objects.filter(
+                patient=patient, status__in=[Status.ACTIVE, Status.PAUSED]
+            ).order_by("start_date"),
         },
     )
 
@@ -144,3 +148,96 @@ def patient_detail(request: AuthedRequest, public_id: str) -> HttpResponse:
             "page": page,
         },
     )
+
+
+def _entries_from(forms: BaseFormSet) -> list[services.EntrySpec]:
+    """The entries the patient ticked as done or skipped."""
+    return [
+        services.EntrySpec(
+            item_id=form.cleaned_data["item_id"],
+            sets_done=form.cleaned_data["sets_done"] or 0,
+            reps_done=form.cleaned_data["reps_done"] or 0,
+            hold_seconds_done=form.cleaned_data["hold_seconds_done"] or 0,
+            skipped=form.cleaned_data["skipped"],
+            skip_reason=form.cleaned_data["skip_reason"],
+        )
+        for form in forms
+        if form.cleaned_data.get("done") or form.cleaned_data.get("skipped")
+    ]
+
+
+def _own_session(request: AuthedRequest, public_id: str) -> SessionLog:
+    session = selectors.get_session_or_404(request.user, public_id)
+    if session.patient_id != request.user.pk:  # pragma: no cover - the selector scopes to self
+        raise Http404
+    return session
+
+
+@role_required(Role.PATIENT)
+def session_edit(request: AuthedRequest, public_id: str) -> HttpResponse:
+    """Correct a session within 24 hours of logging it. The change is audited."""
+    session = _own_session(request, public_id)
+    back = redirect(f"{reverse('today')}?day={session.performed_on.isoformat()}")
+    if timezone.now() - session.logged_at > services.EDIT_WINDOW:
+        messages.error(request, "Sessions can be changed for 24 hours after logging them.")
+        return back
+    rows = list(session.entries.select_related("item__exercise").order_by("item__position"))
+    initial = [
+        {
+            "item_id": row.item_id,
+            "done": not row.skipped,
+            "sets_done": row.sets_done,
+            "reps_done": row.reps_done,
+            "hold_seconds_done": row.hold_seconds_done,
+            "skipped": row.skipped,
+            "skip_reason": row.skip_reason,
+        }
+        for row in rows
+    ]
+    details = SessionDetailsForm(
+        request.POST or None,
+        initial={
+            "pain_before": session.pain_before,
+            "pain_after": session.pain_after,
+            "difficulty": session.difficulty,
+            "note": session.note,
+        },
+    )
+    entries = EntryFormSet(request.POST or None, initial=initial, prefix="entry")
+    if request.method == "POST" and details.is_valid() and entries.is_valid():
+        spec = services.SessionSpec(
+            performed_on=session.performed_on,
+            entries=_entries_from(entries),
+            **{name: details.cleaned_data[name] for name in details.fields},
+        )
+        try:
+            services.session_log_update(patient=request.user, session=session, spec=spec)
+        except ValidationError as error:
+            for message in error.messages:
+                details.add_error(None, message)
+        else:
+            messages.success(request, "Session updated.")
+            return back
+    return render(
+        request,
+        "programs/session_edit.html",
+        {
+            "session": session,
+            "details": details,
+            "entries": entries,
+            "cards": list(zip(rows, entries, strict=False)),
+        },
+    )
+
+
+@require_POST
+@role_required(Role.PATIENT)
+def session_delete(request: AuthedRequest, public_id: str) -> HttpResponse:
+    session = _own_session(request, public_id)
+    try:
+        services.session_log_delete(patient=request.user, session=session)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Session deleted.")
+    return redirect(f"{reverse('today')}?day={session.performed_on.isoformat()}")

@@ -6,3 +6,9 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) {
+    window.print();
+  }
+});

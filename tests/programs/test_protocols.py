@@ -1,16 +1,10 @@
 from datetime import timedelta
 from io import StringIO
 
-import pytest
 from django.core.management import call_command
 
 from rehab.programs import selectors, services
 from rehab.programs.models import Protocol, ProtocolItem
-
-
-@pytest.fixture
-def protocols(library):
-    call_command("sync_protocols", stdout=StringIO())
 
 
 def test_four_starter_protocols_are_seeded_and_sync_is_idempotent(protocols):
