@@ -115,8 +115,11 @@ def _dose_field(name: str, label: str, help_text: str = "") -> forms.IntegerFiel
     return forms.IntegerField(label=label, min_value=low, max_value=high, help_text=help_text)
 
 
+DEFAULT_TITLE = "Home exercise program"
+
+
 class ProgramForm(forms.Form):
-    title = forms.CharField(max_length=120, initial="Home exercise program")
+    title = forms.CharField(max_length=120, initial=DEFAULT_TITLE)
     start_date = forms.DateField(widget=DATE_INPUT)
     end_date = forms.DateField(
         widget=DATE_INPUT, required=False, help_text="Leave empty to keep it open."
@@ -153,7 +156,7 @@ class ItemForm(forms.Form):
     sets = _dose_field("sets", "Sets")
     reps = _dose_field("reps", "Reps per set")
     hold_seconds = _dose_field("hold_seconds", "Hold (seconds)")
-    rest_seconds = _dose_field("rest_seconds", "Rest between sets (s)")
+    rest_seconds = _dose_field("rest_seconds", "Rest (seconds)", "Between sets.")
     side = forms.ChoiceField(choices=Side.choices)
     times_per_day = _dose_field("times_per_day", "Times a day")
     days = forms.MultipleChoiceField(

@@ -144,6 +144,10 @@ class Dosage(models.Model):
     def weekdays(self) -> list[str]:
         return [name for i, name in enumerate(WEEKDAY_NAMES) if self.days_of_week & (1 << i)]
 
+    @property
+    def days_label(self) -> str:
+        return "Every day" if self.days_of_week == ALL_DAYS else " ".join(self.weekdays)
+
 
 class ProgramItem(Dosage):
     """One prescribed exercise in a program version."""

@@ -24,6 +24,7 @@ from exercises.selectors import exercise_search, exercises_visible_to
 
 from . import selectors, services
 from .forms import (
+    DEFAULT_TITLE,
     EndProgramForm,
     ItemFormSet,
     ProgramForm,
@@ -179,7 +180,8 @@ def _builder(
                 protocol, rows = loaded
                 messages.info(request, f"Loaded “{protocol.name}”. Adjust it, then save.")
                 if program is None:
-                    data["title"] = data.get("title", "").strip() or protocol.name
+                    title = data.get("title", "").strip()
+                    data["title"] = protocol.name if title in ("", DEFAULT_TITLE) else title
                     data["notes_for_patient"] = (
                         data.get("notes_for_patient", "").strip() or protocol.notes_for_patient
                     )
@@ -271,7 +273,7 @@ def program_new(request: AuthedRequest, public_id: str) -> HttpResponse:
     """Prescribe a new program to a patient on the caseload."""
     patient = get_patient_or_404(request.user, public_id)
     start = services.patient_today(patient)
-    head = {"title": "Home exercise program", "start_date": start}
+    head = {"title": DEFAULT_TITLE, "start_date": start}
     rows: list[dict[str, Any]] = []
     loaded = _protocol_rows(request.user, request.GET.get("protocol", ""))
     if loaded is not None:
