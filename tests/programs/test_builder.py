@@ -319,3 +319,31 @@ def test_today_lists_the_days_sessions_with_a_change_link(client, world, session
     body = client.get("/today/").content.decode()
     assert f"/sessions/{session.public_id}/edit/" in body
     assert f"/programs/{session.program.public_id}/handout/" in body
+
+
+@pytest.mark.parametrize("page", ["program", "handout", "builder"])
+def test_program_pages_run_the_same_queries_for_5_and_50_exercises(client, world, page):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.carol)
+    counts = []
+    for size in (5, 50):
+        exercises = ExerciseFactory.create_batch(size, clinic=None)
+        program = services.program_create(
+            therapist=world.carol,
+            patient=world.alice,
+            title=f"{size} exercises",
+            start_date=services.patient_today(world.alice),
+            items=[services.ItemSpec(exercise_id=e.pk, sets=1, reps=5) for e in exercises],
+        )
+        url = {
+            "program": f"/programs/{program.public_id}/",
+            "handout": f"/programs/{program.public_id}/handout/",
+            "builder": f"/programs/{program.public_id}/change/",
+        }[page]
+        client.get(url)  # the first request of a session also stamps its idle clock
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
