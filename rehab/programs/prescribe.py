@@ -308,7 +308,7 @@ def program_revise(request: AuthedRequest, public_id: str) -> HttpResponse:
         return redirect("program_detail", program.public_id)
     current = _current_version(program)
     today = services.patient_today(program.patient)
-    effective = max(today, current.effective_from + timedelta(days=1))
+    effective = max(today, services.earliest_revision_date(program, current))
     rows = [item_initial(item, item.exercise) for item in current.items.all()]
     return _builder(
         request,

@@ -32,6 +32,7 @@ from .models import (
 )
 
 BACKFILL_DAYS = 7
+MAX_PHASE_WEEK = 104
 
 
 @dataclass
@@ -62,10 +63,19 @@ def validate_item(spec: ItemSpec, index: int = 0) -> None:
         errors[f"items[{index}].side"] = "Choose none, both, left or right."
     if not 1 <= spec.days_of_week <= ALL_DAYS:
         errors[f"items[{index}].days_of_week"] = "Choose at least one day of the week."
-    if spec.phase_start_week is not None and spec.phase_start_week < 1:
-        errors[f"items[{index}].phase_start_week"] = "Weeks start at 1."
-    if spec.phase_end_week is not None and (spec.phase_start_week or 1) > spec.phase_end_week:
+    for name in ("phase_start_week", "phase_end_week"):
+        week = getattr(spec, name)
+        if week is not None and not (isinstance(week, int) and 1 <= week <= MAX_PHASE_WEEK):
+            errors[f"items[{index}].{name}"] = f"Weeks are numbered from 1 to {MAX_PHASE_WEEK}."
+    if (
+        f"items[{index}].phase_end_week" not in errors
+        and spec.phase_end_week is not None
+        and (spec.phase_start_week or 1) > spec.phase_end_week
+    ):
         errors[f"items[{index}].phase_end_week"] = "The phase must end after it starts."
+    for name, longest in (("notes", 300), ("phase_name", 60)):
+        if len(getattr(spec, name)) > longest:
+            errors[f"items[{index}].{name}"] = f"At most {longest} characters."
     if errors:
         raise ValidationError(errors)
 
@@ -132,8 +142,15 @@ def program_create(
     """Prescribe a program to a patient on the therapist's caseload (version 1)."""
     if therapist.role != Role.THERAPIST or not can_view_patient(therapist, patient):
         raise ValidationError({"patient": "Choose a patient on your caseload."})
+    errors = {}
     if end_date is not None and end_date < start_date:
-        raise ValidationError({"end_date": "The end date must be on or after the start date."})
+        errors["end_date"] = "The end date must be on or after the start date."
+    if len(title.strip()) > 120:
+        errors["title"] = "At most 120 characters."
+    if len(notes_for_patient) > 2000:
+        errors["notes_for_patient"] = "At most 2000 characters."
+    if errors:
+        raise ValidationError(errors)
     program = Program.objects.create(
         clinic_id=clinic_id_of(patient),
         patient=patient,
@@ -151,6 +168,24 @@ def program_create(
     return program
 
 
+def earliest_revision_date(program: Program, current: ProgramVersion) -> date:
+    """A new version starts after the current one started and after the last logged session,
+    so every logged session keeps the version (and targets) it was done against."""
+    last_logged = (
+        SessionLog.objects.filter(program=program)
+        .order_by("-performed_on")
+        .values_list("performed_on", flat=True)
+        .first()
+    )
+    return max(current.effective_from, last_logged or current.effective_from) + timedelta(days=1)
+
+
+def _why_not_earlier(program: Program) -> str:
+    if SessionLog.objects.filter(program=program).exists():
+        return "sessions logged until then keep the targets they were done against."
+    return "the current version starts the day before."
+
+
 @transaction.atomic
 def program_revise(
     *,
@@ -166,9 +201,10 @@ def program_revise(
         raise ValidationError("An ended program cannot be changed.")
     current = program.versions.order_by("-number").first()
     assert current is not None
-    if effective_from <= current.effective_from:
+    earliest = earliest_revision_date(program, current)
+    if effective_from < earliest:
         raise ValidationError(
-            {"effective_from": f"Choose a date after {current.effective_from:%d %b %Y}."}
+            {"effective_from": f"Choose {earliest:%-d %b %Y} or later: {_why_not_earlier(program)}"}
         )
     current.effective_to = effective_from - timedelta(days=1)
     current.save(update_fields=["effective_to"])
@@ -193,36 +229,45 @@ def patient_today(patient: User) -> date:
     return timezone.now().astimezone(zone).date()
 
 
+def _locked(program: Program) -> Program:
+    """The program's row, locked until the transaction ends (concurrent changes queue)."""
+    return Program.objects.select_for_update().get(pk=program.pk)
+
+
 @transaction.atomic
 def program_pause(*, program: Program, on: date) -> None:
-    if program.status != Status.ACTIVE:
+    """Pause from `on`: nothing is expected from that day until resumed."""
+    if _locked(program).status != Status.ACTIVE:
         raise ValidationError("Only an active program can be paused.")
     Program.objects.filter(pk=program.pk).update(status=Status.PAUSED)
-    ProgramPause.objects.create(program=program, starts_on=on)
+    ProgramPause.objects.create(program=program, starts_on=max(on, program.start_date))
     program.status = Status.PAUSED
 
 
 @transaction.atomic
 def program_resume(*, program: Program, on: date) -> None:
-    if program.status != Status.PAUSED:
+    """Resume from `on` (the pause ends the day before; resumed the day it began, it is empty)."""
+    if _locked(program).status != Status.PAUSED:
         raise ValidationError("Only a paused program can be resumed.")
     Program.objects.filter(pk=program.pk).update(status=Status.ACTIVE)
-    ProgramPause.objects.filter(program=program, ends_on=None).update(
-        ends_on=on - timedelta(days=1)
-    )
+    for pause in ProgramPause.objects.filter(program=program, ends_on=None):
+        pause.ends_on = max(on, pause.starts_on) - timedelta(days=1)
+        pause.save(update_fields=["ends_on"])
     program.status = Status.ACTIVE
 
 
 @transaction.atomic
 def program_end(*, program: Program, on: date) -> None:
     """End the program after `on`: nothing is expected or can be logged later."""
-    if program.status == Status.ENDED:
+    if _locked(program).status == Status.ENDED:
         return
     end = max(on, program.start_date)
     Program.objects.filter(pk=program.pk).update(status=Status.ENDED, end_date=end)
     ProgramItem.objects.filter(version__program=program).exclude(active_to__lt=end).update(
         active_to=end
     )
+    # Pauses that would begin after the end no longer matter; open ones close at the end.
+    ProgramPause.objects.filter(program=program, starts_on__gt=end).delete()
     ProgramPause.objects.filter(program=program, ends_on=None).update(ends_on=end)
     program.status, program.end_date = Status.ENDED, end
 
@@ -295,6 +340,10 @@ def _value_errors(spec: SessionSpec) -> dict[str, str]:
                 errors[f"entries[{index}].{name}"] = f"Must be a whole number from 0 to {high}."
         if entry.skipped and not entry.skip_reason.strip():
             errors[f"entries[{index}].skip_reason"] = "Tell your therapist why you skipped it."
+        if len(entry.skip_reason) > 200:
+            errors[f"entries[{index}].skip_reason"] = "At most 200 characters."
+    if len(spec.note) > 2000:
+        errors["note"] = "At most 2000 characters."
     return errors
 
 

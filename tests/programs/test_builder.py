@@ -66,11 +66,10 @@ def test_a_program_is_built_from_a_protocol_adjusted_and_saved(therapist, world,
         3,
         0b10101,
     )
-    phased = [item for item in items if item.phase_start_week]
+    phased = [(item, item.phase_start_week) for item in items if item.phase_start_week]
     assert phased, "the protocol's phases are kept"
-    assert phased[0].active_from == program.start_date + timedelta(
-        weeks=phased[0].phase_start_week - 1
-    )
+    item, week = phased[-1]
+    assert item.active_from == program.start_date + timedelta(weeks=week - 1)
 
 
 def test_add_move_and_remove_exercises_before_saving(therapist, world, library):
@@ -108,7 +107,12 @@ def test_bad_dosage_shows_errors_next_to_the_field_and_saves_nothing(therapist, 
     one = therapist.post(
         new_url(world), builder_data(page, add=str(page.context["results"][0].public_id))
     )
-    for bad in ({"item-0-sets": "0"}, {"item-0-reps": "500"}, {"item-0-days": []}):
+    bad_values: list[dict[str, object]] = [
+        {"item-0-sets": "0"},
+        {"item-0-reps": "500"},
+        {"item-0-days": []},
+    ]
+    for bad in bad_values:
         response = therapist.post(new_url(world), builder_data(one, action="save") | bad)
         assert response.status_code == 200
         assert response.context["formset"].forms[0].errors

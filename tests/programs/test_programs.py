@@ -215,3 +215,57 @@ def test_adherence_is_one_query_whatever_the_window(world, exercise, today):
                 patient=world.alice, start=today - timedelta(days=days), end=today
             )
         assert len(ctx) == 1
+
+
+def test_a_new_version_cannot_start_on_or_before_a_logged_day(world, exercise, today):
+    program = prescribe(world, exercise, today - timedelta(days=10))
+    log(world, program, today - timedelta(days=2))
+    for too_early in (today - timedelta(days=5), today - timedelta(days=2)):
+        with pytest.raises(ValidationError) as error:
+            services.program_revise(
+                program=program,
+                by=world.carol,
+                effective_from=too_early,
+                items=[ItemSpec(exercise_id=exercise.pk, sets=1, reps=5)],
+            )
+        assert "effective_from" in error.value.message_dict
+    assert program.versions.count() == 1
+    version = services.program_revise(
+        program=program,
+        by=world.carol,
+        effective_from=today - timedelta(days=1),
+        items=[ItemSpec(exercise_id=exercise.pk, sets=1, reps=5)],
+    )
+    assert version.number == 2
+
+
+def test_pause_and_resume_dates_are_consistent(world, exercise, today):
+    program = prescribe(world, exercise, today - timedelta(days=10))
+    services.program_pause(program=program, on=today)
+    services.program_resume(program=program, on=today - timedelta(days=3))
+    pause = program.pauses.get()
+    assert pause.ends_on == pause.starts_on - timedelta(days=1), "an empty pause, not a negative"
+    (day,) = selectors.adherence_by_day(patient=world.alice, start=today, end=today)
+    assert day.expected == 1
+
+
+def test_ending_a_program_drops_pauses_that_would_start_after_it(world, exercise, today):
+    program = prescribe(world, exercise, today - timedelta(days=10))
+    services.program_pause(program=program, on=today)
+    services.program_end(program=program, on=today - timedelta(days=2))
+    assert not program.pauses.exists()
+    program.refresh_from_db()
+    assert program.end_date == today - timedelta(days=2)
+
+
+def test_text_lengths_are_checked_before_the_database(world, exercise, today):
+    with pytest.raises(ValidationError) as error:
+        prescribe(world, exercise, today, notes="x" * 301, phase_name="y" * 61)
+    assert {"items[0].notes", "items[0].phase_name"} <= set(error.value.message_dict)
+    with pytest.raises(ValidationError):
+        prescribe(world, exercise, today, phase_start_week=1, phase_end_week=105)
+    program = prescribe(world, exercise, today)
+    with pytest.raises(ValidationError) as error:
+        log(world, program, today, note="z" * 2001)
+    assert "note" in error.value.message_dict
+    assert not SessionLog.objects.exists()
