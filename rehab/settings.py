@@ -316,6 +316,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Sides appear as `side` and as a session entry's `target_side`: one enum, not two.
+    "ENUM_NAME_OVERRIDES": {"SideEnum": "exercises.models.Side"},
 }
 
 # --- Misc ---------------------------------------------------------------------------------------

@@ -5,12 +5,36 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from accounts.api import Me
 from exercises.api import ExerciseDetail, ExerciseList, MuscleList
 from rehab.ops.views import healthz
+from rehab.programs import api as programs_api
 
 api_v1 = [
     path("me/", Me.as_view(), name="api_me"),
     path("exercises/", ExerciseList.as_view(), name="api_exercise_list"),
     path("exercises/<uuid:id>/", ExerciseDetail.as_view(), name="api_exercise_detail"),
     path("muscles/", MuscleList.as_view(), name="api_muscle_list"),
+    path("programs/", programs_api.ProgramList.as_view(), name="api_program_list"),
+    path("programs/<uuid:id>/", programs_api.ProgramDetail.as_view(), name="api_program_detail"),
+    path(
+        "programs/<uuid:id>/versions/",
+        programs_api.ProgramVersionCreate.as_view(),
+        name="api_program_versions",
+    ),
+    path(
+        "programs/<uuid:id>/pause/",
+        programs_api.ProgramPauseView.as_view(),
+        name="api_program_pause",
+    ),
+    path(
+        "programs/<uuid:id>/resume/",
+        programs_api.ProgramResumeView.as_view(),
+        name="api_program_resume",
+    ),
+    path("programs/<uuid:id>/end/", programs_api.ProgramEndView.as_view(), name="api_program_end"),
+    path("protocols/", programs_api.ProtocolList.as_view(), name="api_protocol_list"),
+    path("protocols/<uuid:id>/", programs_api.ProtocolDetail.as_view(), name="api_protocol_detail"),
+    path("today/", programs_api.Today.as_view(), name="api_today"),
+    path("sessions/", programs_api.SessionList.as_view(), name="api_session_list"),
+    path("sessions/<uuid:id>/", programs_api.SessionDetail.as_view(), name="api_session_detail"),
 ]
 
 urlpatterns = [

@@ -5,11 +5,14 @@ anonymous, alice (patient), bob (another patient), carol (alice's therapist),
 dave (another therapist of the clinic), erin (therapist of another clinic),
 frank (staff), grace (staff of another clinic).
 Foreign objects answer 404; pages of another role answer 403; anonymous users go to sign-in.
+API requests other than GET send an empty JSON object, so a code past the access checks is the
+endpoint's answer to an empty body (400 where fields are required).
 """
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from rehab.programs.models import Protocol
 from tests.factories import ExerciseFactory
 
 PERSONAS = ["anonymous", "alice", "bob", "carol", "dave", "erin", "frank", "grace"]
@@ -19,6 +22,9 @@ API_READ = [403, 200, 200, 200, 200, 200, 200, 200]
 STAFF_ONLY = [302, 403, 403, 403, 403, 403, 200, 200]
 # A clinic-A object: staff of A acts (redirect after POST), staff of B gets 404.
 STAFF_A_POST = [302, 403, 403, 403, 403, 403, 302, 404]
+# Alice's program: her therapist acts (redirect after POST), other therapists get 404.
+THERAPIST_A_POST = [302, 403, 403, 302, 404, 404, 403, 403]
+CARE_TEAM_API = [403, 403, 403, 200, 200, 200, 200, 200]
 
 MATRIX: list[tuple[str, str, list[int]]] = [
     ("GET", "/", [302, 302, 302, 302, 302, 302, 302, 302]),
@@ -36,6 +42,19 @@ MATRIX: list[tuple[str, str, list[int]]] = [
     ("POST", "/staff/invitations/{invitation}/resend/", STAFF_A_POST),
     ("POST", "/staff/invitations/{invitation}/revoke/", STAFF_A_POST),
     ("GET", "/patients/{alice}/", [302, 403, 403, 200, 404, 404, 200, 404]),
+    # Programs on the web (rehab/programs/prescribe.py, views.py).
+    ("GET", "/patients/{alice}/programs/new/", [302, 403, 403, 200, 404, 404, 403, 403]),
+    ("GET", "/programs/exercise-picker/", [302, 403, 403, 200, 200, 200, 403, 403]),
+    ("GET", "/programs/{program}/", [302, 403, 403, 200, 404, 404, 200, 404]),
+    ("GET", "/programs/{program}/change/", [302, 403, 403, 200, 404, 404, 403, 403]),
+    ("POST", "/programs/{program}/pause/", THERAPIST_A_POST),
+    ("POST", "/programs/{program}/resume/", THERAPIST_A_POST),
+    ("POST", "/programs/{program}/end/", THERAPIST_A_POST),
+    ("POST", "/programs/{program}/save-as-protocol/", THERAPIST_A_POST),
+    ("GET", "/programs/{program}/handout/", [302, 200, 404, 200, 404, 404, 200, 404]),
+    ("GET", "/protocols/", [302, 403, 403, 200, 200, 200, 200, 200]),
+    ("GET", "/sessions/{session}/edit/", [302, 200, 404, 403, 403, 403, 403, 403]),
+    ("POST", "/sessions/{session}/delete/", [302, 302, 404, 403, 403, 403, 403, 403]),
     ("GET", "/invite/{token}/", [200, 409, 409, 409, 409, 409, 409, 409]),
     ("GET", "/library/", ALL_PAGES),
     ("GET", "/library/new/", [302, 403, 403, 200, 200, 200, 200, 200]),
@@ -49,6 +68,25 @@ MATRIX: list[tuple[str, str, list[int]]] = [
     ("GET", "/api/v1/exercises/{shared}/", API_READ),
     ("GET", "/api/v1/exercises/{private}/", [403, 200, 200, 200, 200, 404, 200, 404]),
     ("GET", "/api/v1/muscles/", API_READ),
+    # Programs, protocols, today and sessions (rehab/programs/api/). {program} and {session}
+    # are alice's, from carol; {protocol} is shared, {clinic_protocol} clinic A's own.
+    ("GET", "/api/v1/programs/", API_READ),
+    ("POST", "/api/v1/programs/", [403, 403, 403, 400, 400, 400, 403, 403]),
+    ("GET", "/api/v1/programs/{program}/", [403, 200, 404, 200, 404, 404, 200, 404]),
+    ("POST", "/api/v1/programs/{program}/versions/", [403, 403, 403, 400, 404, 404, 403, 403]),
+    ("POST", "/api/v1/programs/{program}/pause/", [403, 403, 403, 200, 404, 404, 403, 403]),
+    ("POST", "/api/v1/programs/{program}/resume/", [403, 403, 403, 400, 404, 404, 403, 403]),
+    ("POST", "/api/v1/programs/{program}/end/", [403, 403, 403, 200, 404, 404, 403, 403]),
+    ("GET", "/api/v1/protocols/", CARE_TEAM_API),
+    ("GET", "/api/v1/protocols/{protocol}/", CARE_TEAM_API),
+    ("GET", "/api/v1/protocols/{clinic_protocol}/", [403, 403, 403, 200, 200, 404, 200, 404]),
+    ("GET", "/api/v1/today/", [403, 200, 200, 403, 403, 403, 403, 403]),
+    ("GET", "/api/v1/sessions/", API_READ),
+    ("POST", "/api/v1/sessions/", [403, 400, 400, 403, 403, 403, 403, 403]),
+    ("GET", "/api/v1/sessions/{session}/", [403, 200, 404, 200, 404, 404, 200, 404]),
+    ("PUT", "/api/v1/sessions/{session}/", [403, 400, 404, 403, 403, 403, 403, 403]),
+    ("PATCH", "/api/v1/sessions/{session}/", [403, 200, 404, 403, 403, 403, 403, 403]),
+    ("DELETE", "/api/v1/sessions/{session}/", [403, 204, 404, 403, 403, 403, 403, 403]),
     ("GET", "/api/schema/", [200] * 8),
     ("GET", "/api/docs/", [200] * 8),
 ]
@@ -60,6 +98,8 @@ NOT_IN_MATRIX_PREFIXES = ("accounts/", "admin/", "healthz", "api/docs/")
 @pytest.fixture
 def objects(world, django_capture_on_commit_callbacks):
     from accounts import services
+    from rehab.programs import selectors
+    from rehab.programs import services as programs
 
     shared = ExerciseFactory(clinic=None)
     private = ExerciseFactory(clinic=world.clinic_a, slug="clinic-a-only")
@@ -73,7 +113,29 @@ def objects(world, django_capture_on_commit_callbacks):
     token = "a-token-known-to-the-test"
     invitation.token_hash = services.hash_token(token)
     invitation.save(update_fields=["token_hash"])
+    today = programs.patient_today(world.alice)
+    program = programs.program_create(
+        therapist=world.carol,
+        patient=world.alice,
+        title="Neck",
+        start_date=today,
+        items=[programs.ItemSpec(exercise_id=shared.pk, sets=1, reps=10)],
+    )
+    (item,) = selectors.items_due(patient=world.alice, on=today)
+    session, _ = programs.session_log_create(
+        patient=world.alice,
+        spec=programs.SessionSpec(
+            performed_on=today,
+            entries=[programs.EntrySpec(item_id=item.pk, sets_done=1, reps_done=10)],
+        ),
+    )
+    protocol = Protocol.objects.create(clinic=None, slug="shared-protocol", name="Shared")
+    clinic_protocol = Protocol.objects.create(clinic=world.clinic_a, slug="a", name="Clinic A's")
     return {
+        "program": program.public_id,
+        "session": session.public_id,
+        "protocol": protocol.public_id,
+        "clinic_protocol": clinic_protocol.public_id,
         "alice": world.alice.public_id,
         "shared": shared.public_id,
         "private": private.public_id,
@@ -95,7 +157,13 @@ def test_access(client, world, objects, method, url, persona, expected):
     if user is not None:
         client.force_login(user)
     path = url.format(**objects)
-    response = client.get(path) if method == "GET" else client.post(path)
+    if method == "GET":
+        response = client.get(path)
+    elif path.startswith("/api/"):
+        # The API takes JSON only; an empty object shows access, not the media type.
+        response = client.generic(method, path, "{}", content_type="application/json")
+    else:
+        response = client.post(path)
     assert response.status_code == expected, (
         f"{method} {path} as {persona}: {response.status_code}, expected {expected}"
     )
