@@ -59,6 +59,17 @@ def test_today_shows_what_is_due_with_instructions_and_timers(client, world, pro
     assert "0 of 3" in body
 
 
+def test_today_shows_the_exercise_picture_and_video(client, world, program):
+    item = program.versions.get().items.first()
+    item.exercise.image = "exercises/chin.png"
+    item.exercise.video_url = "https://video.example.org/chin-tuck"
+    item.exercise.save()
+    client.force_login(world.alice)
+    body = client.get("/today/").content.decode()
+    assert f"/library/{item.exercise.public_id}/image/" in body
+    assert "https://video.example.org/chin-tuck" in body
+
+
 def test_a_patient_logs_a_session_from_today(client, world, program):
     client.force_login(world.alice)
     page = client.get("/today/")
