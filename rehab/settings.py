@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "rehab.ops",
     "rehab.home",
     "rehab.programs",
+    "rehab.reminders",
 ]
 
 MIDDLEWARE = [
@@ -118,6 +119,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "rehab.home.context_processors.navigation",
+                "rehab.reminders.context_processors.unread_notifications",
             ],
         },
     },
@@ -285,6 +287,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "rehab.ops.tasks.heartbeat",
         "schedule": float(env_int("HEARTBEAT_SECONDS", 30)),
     },
+    # One dispatcher for every patient's reminders (rows with next_due_at), not a beat entry each.
+    "dispatch-reminders": {"task": "rehab.reminders.tasks.dispatch_reminders", "schedule": 60.0},
+    # Publishes what requests wrote to the outbox (they never talk to the broker themselves).
+    "relay-outbox": {"task": "rehab.reminders.tasks.relay_outbox", "schedule": 10.0},
 }
 HEARTBEAT_STALE_SECONDS = env_int("HEARTBEAT_STALE_SECONDS", 120)
 

@@ -40,6 +40,7 @@ api_v1 = [
 urlpatterns = [
     path("", include("rehab.home.urls")),
     path("", include("rehab.programs.urls")),
+    path("", include("rehab.reminders.urls")),
     path("", include("accounts.urls")),
     path("", include("exercises.urls")),
     path("accounts/", include("allauth.urls")),

@@ -55,6 +55,13 @@ MATRIX: list[tuple[str, str, list[int]]] = [
     ("GET", "/protocols/", [302, 403, 403, 200, 200, 200, 200, 200]),
     ("GET", "/sessions/{session}/edit/", [302, 200, 404, 403, 403, 403, 403, 403]),
     ("POST", "/sessions/{session}/delete/", [302, 302, 404, 403, 403, 403, 403, 403]),
+    # Reminders and notifications (rehab/reminders).
+    ("GET", "/settings/reminders/", [302, 200, 200, 403, 403, 403, 403, 403]),
+    ("GET", "/notifications/", ALL_PAGES),
+    ("POST", "/notifications/{notification}/read/", [302, 302, 404, 404, 404, 404, 404, 404]),
+    ("POST", "/notifications/read-all/", [302] * 8),
+    # The signed token is the authorisation (links in emails); the page only offers to stop.
+    ("GET", "/reminders/stop/{stop_token}/", [200] * 8),
     ("GET", "/invite/{token}/", [200, 409, 409, 409, 409, 409, 409, 409]),
     ("GET", "/library/", ALL_PAGES),
     ("GET", "/library/new/", [302, 403, 403, 200, 200, 200, 200, 200]),
@@ -131,7 +138,14 @@ def objects(world, django_capture_on_commit_callbacks):
     )
     protocol = Protocol.objects.create(clinic=None, slug="shared-protocol", name="Shared")
     clinic_protocol = Protocol.objects.create(clinic=world.clinic_a, slug="a", name="Clinic A's")
+    from rehab.reminders import services as reminders
+
+    notification = reminders.notify(
+        recipient=world.alice, kind="exercise", title="Hi", body="Hi", url="", channels=["in_app"]
+    )
     return {
+        "notification": notification.public_id,
+        "stop_token": reminders.stop_token(world.alice),
         "program": program.public_id,
         "session": session.public_id,
         "protocol": protocol.public_id,
