@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.models import CaseloadAssignment, Clinic, PatientProfile, Role, User
 from rehab.programs import selectors, services
 from rehab.programs.models import Program, ProgramItem, Protocol, SessionLog
+from rehab.reminders import services as reminders
 
 DEMO_PASSWORD = "demo-pass-123"  # noqa: S105 - documented demo credential, printed by make run
 
@@ -76,6 +77,8 @@ class Command(BaseCommand):
         )
         call_command("sync_protocols", stdout=self.stdout)
         self._demo_program(patient=users["patient@example.com"], therapist=therapist)
+        # Reminders follow the program's times (in the demo patient's time zone).
+        reminders.reschedule(users["patient@example.com"])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo clinic ready: {clinic.name}. Password for every demo login: {DEMO_PASSWORD}"
