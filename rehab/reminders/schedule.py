@@ -113,7 +113,8 @@ def _candidates(
     day: date, times: Sequence[time], zone: ZoneInfo, quiet: QuietHours | None
 ) -> Iterator[datetime]:
     for at in times:
-        pass
+        if quiet is not None and quiet.contains(at):
+            continue
         instant = local_occurrence(day, at, zone)
         if quiet is not None and quiet.contains(instant.astimezone(zone).time()):
             continue  # a DST gap moved it into quiet hours
