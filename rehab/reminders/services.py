@@ -4,8 +4,8 @@ Nothing here talks to the broker. Work for Celery is an `Outbox` row written in 
 transaction as the data it is about; `relay_outbox` publishes it.
 """
 
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
