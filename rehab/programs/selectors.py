@@ -7,7 +7,7 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q, QuerySet, Sum
 from django.http import Http404
 
 from accounts.access import patients_visible_to
@@ -86,6 +86,16 @@ def items_due(*, patient: User, on: date) -> QuerySet[ProgramItem]:
         .filter(on_day__gt=0)
         .select_related("exercise", "version__program")
         .order_by("version__program_id", "position")
+    )
+
+
+def doses_done_by_item(*, patient: User, on: date) -> dict[int, float]:
+    """Per prescribed item, the sum of dose fractions the patient logged on a local date."""
+    return dict(
+        ExerciseLog.objects.filter(session__patient=patient, performed_on=on)
+        .values("item")
+        .annotate(doses=Sum("dose_fraction"))
+        .values_list("item", "doses")
     )
 
 

@@ -5,7 +5,6 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Sum
 from django.forms import BaseFormSet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,7 +18,7 @@ from exercises.models import Category
 
 from . import selectors, services
 from .forms import EntryFormSet, SessionDetailsForm, SessionForm
-from .models import ExerciseLog, Program, SessionLog, Status
+from .models import Program, SessionLog, Status
 
 
 def _chosen_day(request: AuthedRequest, today: date) -> date:
@@ -36,12 +35,7 @@ def today(request: AuthedRequest) -> HttpResponse:
     local_today = services.patient_today(patient)
     day = _chosen_day(request, local_today)
     items = list(selectors.items_due(patient=patient, on=day))
-    done = dict(
-        ExerciseLog.objects.filter(session__patient=patient, performed_on=day)
-        .values("item")
-        .annotate(doses=Sum("dose_fraction"))
-        .values_list("item", "doses")
-    )
+    done = selectors.doses_done_by_item(patient=patient, on=day)
     initial = [
         {
             "item_id": item.pk,
@@ -100,7 +94,7 @@ def today(request: AuthedRequest) -> HttpResponse:
         for item, form in zip(items, entries, strict=False)
     ]
     expected = sum(item.times_per_day for item in items)
-    completed = sum(min(card["done"], card["item"].times_per_day) for card in cards)
+    completed = sum(min(done.get(item.pk, 0.0), item.times_per_day) for item in items)
     return render(
         request,
         "programs/today.html",

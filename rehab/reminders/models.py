@@ -15,9 +15,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
+from rehab.programs.models import ALL_DAYS
 
-ALL_DAYS = 0b1111111
-WEEKDAYS = 0b0011111
+WEEKDAYS = 0b0011111  # Monday to Friday
 
 
 class Kind(models.TextChoices):

@@ -11,12 +11,11 @@ from zoneinfo import ZoneInfo
 
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Sum
+from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
-from rehab.programs.models import ExerciseLog
-from rehab.programs.selectors import items_due
+from rehab.programs.selectors import doses_done_by_item, items_due
 from rehab.programs.services import patient_today
 
 from . import schedule as maths
@@ -133,12 +132,7 @@ class Message:
 def _doses(patient: User, on: date) -> tuple[float, float]:
     items = list(items_due(patient=patient, on=on))
     expected = sum(item.times_per_day for item in items)
-    done_by_item = dict(
-        ExerciseLog.objects.filter(session__patient=patient, performed_on=on)
-        .values("item")
-        .annotate(doses=Sum("dose_fraction"))
-        .values_list("item", "doses")
-    )
+    done_by_item = doses_done_by_item(patient=patient, on=on)
     done = sum(min(done_by_item.get(item.pk, 0.0), item.times_per_day) for item in items)
     return expected, done
 
