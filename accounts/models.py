@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -25,6 +26,13 @@ class Clinic(models.Model):
         default="UTC",
         validators=[validate_time_zone],
         help_text="Default time zone for new patients of this clinic.",
+    )
+    no_session_alert_days = models.PositiveSmallIntegerField(
+        "Alert after this many days without a logged session",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text="Therapists are alerted when a patient with an active program logs nothing "
+        "for this many days in a row (1 to 30).",
     )
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "rehab.home",
     "rehab.programs",
     "rehab.reminders",
+    "rehab.alerts",
 ]
 
 MIDDLEWARE = [
@@ -291,6 +292,9 @@ CELERY_BEAT_SCHEDULE = {
     "dispatch-reminders": {"task": "rehab.reminders.tasks.dispatch_reminders", "schedule": 60.0},
     # Publishes what requests wrote to the outbox (they never talk to the broker themselves).
     "relay-outbox": {"task": "rehab.reminders.tasks.relay_outbox", "schedule": 10.0},
+    # Rules about time passing (no session for N days). Keyed per gap, so it is safe hourly; it
+    # runs hourly so each patient is checked soon after their local day turns.
+    "alerts-daily": {"task": "rehab.alerts.tasks.evaluate_alerts_daily", "schedule": 3600.0},
 }
 HEARTBEAT_STALE_SECONDS = env_int("HEARTBEAT_STALE_SECONDS", 120)
 

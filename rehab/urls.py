@@ -4,8 +4,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts.api import Me
 from exercises.api import ExerciseDetail, ExerciseList, MuscleList
+from rehab.alerts import api as alerts_api
 from rehab.ops.views import healthz
 from rehab.programs import api as programs_api
+from rehab.reminders import api as reminders_api
 
 api_v1 = [
     path("me/", Me.as_view(), name="api_me"),
@@ -35,12 +37,27 @@ api_v1 = [
     path("today/", programs_api.Today.as_view(), name="api_today"),
     path("sessions/", programs_api.SessionList.as_view(), name="api_session_list"),
     path("sessions/<uuid:id>/", programs_api.SessionDetail.as_view(), name="api_session_detail"),
+    path("alerts/", alerts_api.AlertList.as_view(), name="api_alert_list"),
+    path("alerts/<uuid:id>/", alerts_api.AlertDetail.as_view(), name="api_alert_detail"),
+    path(
+        "alerts/<uuid:id>/acknowledge/",
+        alerts_api.AlertAcknowledge.as_view(),
+        name="api_alert_acknowledge",
+    ),
+    path("checkins/", alerts_api.CheckinList.as_view(), name="api_checkin_list"),
+    path("notifications/", reminders_api.NotificationList.as_view(), name="api_notification_list"),
+    path(
+        "notifications/<uuid:id>/read/",
+        reminders_api.NotificationRead.as_view(),
+        name="api_notification_read",
+    ),
 ]
 
 urlpatterns = [
     path("", include("rehab.home.urls")),
     path("", include("rehab.programs.urls")),
     path("", include("rehab.reminders.urls")),
+    path("", include("rehab.alerts.urls")),
     path("", include("accounts.urls")),
     path("", include("exercises.urls")),
     path("accounts/", include("allauth.urls")),

@@ -2,17 +2,20 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from accounts.models import Role
+from rehab.alerts.selectors import open_alert_count
 
 _NAV = {
     Role.PATIENT: [("Today", "today"), ("Exercises", "library")],
     Role.THERAPIST: [
         ("Caseload", "caseload"),
+        ("Alerts", "alert_list"),
         ("Exercise library", "library"),
         ("Protocols", "protocol_list"),
     ],
     Role.STAFF: [
         ("Clinic", "clinic_home"),
         ("People", "staff_people"),
+        ("Alerts", "alert_list"),
         ("Exercise library", "library"),
         ("Protocols", "protocol_list"),
     ],
@@ -27,5 +30,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     items = []
     for label, name in _NAV.get(user.role, []):
         url = reverse(name)
-        items.append({"label": label, "url": url, "current": request.path.startswith(url)})
+        count = open_alert_count(user) if name == "alert_list" else 0
+        items.append(
+            {"label": label, "url": url, "current": request.path.startswith(url), "count": count}
+        )
     return {"nav_items": items}

@@ -404,7 +404,16 @@ def session_log_create(
             raise IdempotencyConflict from None
         return existing, False
     store_entries(session=session, items=items, entries=spec.entries)
+    _evaluate_alerts(session)
     return session, True
+
+
+def _evaluate_alerts(session: SessionLog) -> None:
+    """The alert rules for a saved session, in its transaction: alerts, notifications and their
+    outbox rows commit with the log or not at all, and nothing waits on the broker."""
+    from rehab.alerts.services import evaluate_session  # the alerts app builds on this one
+
+    evaluate_session(session)
 
 
 def _entry_fields(item: ProgramItem, entry: EntrySpec) -> dict[str, Any]:
@@ -499,6 +508,7 @@ def session_log_update(*, patient: User, session: SessionLog, spec: SessionSpec)
     session.pain_before, session.pain_after = spec.pain_before, spec.pain_after
     session.difficulty, session.note = spec.difficulty, spec.note
     session.save(update_fields=["pain_before", "pain_after", "difficulty", "note", "updated_at"])
+    _evaluate_alerts(session)
     return session
 
 

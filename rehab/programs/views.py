@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import AuthedRequest, get_patient_or_404, role_required
 from accounts.models import Role
 from exercises.models import Category
+from rehab.alerts.services import checkin_due
 
 from . import selectors, services
 from .forms import EntryFormSet, SessionDetailsForm, SessionForm
@@ -108,6 +109,7 @@ def today(request: AuthedRequest) -> HttpResponse:
             "expected": expected,
             "completed": completed,
             "sessions": sessions,
+            "checkin_due": checkin_due(patient),
             "programs": Program.objects.filter(
                 patient=patient, status__in=[Status.ACTIVE, Status.PAUSED]
             ).order_by("start_date"),

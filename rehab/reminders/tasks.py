@@ -13,6 +13,7 @@ from . import services
 from .models import Channel, Delivery, DeliveryStatus, Outbox
 
 logger = logging.getLogger(__name__)
+ALERT_KIND = "alert"  # rehab.alerts.services.ALERT_KIND; that app builds on this one
 RELAY_BATCH = 500
 MAX_ATTEMPTS = 4
 
@@ -62,26 +63,33 @@ def _claim(delivery_id: int) -> Delivery | None:
 
 def _send_email(delivery: Delivery) -> None:
     notification = delivery.notification
-    patient = notification.recipient
+    recipient = notification.recipient
     site = settings.SITE_URL.rstrip("/")
-    stop_url = f"{site}/reminders/stop/{services.stop_token(patient)}/"
     context = {
         "notification": notification,
-        "recipient": patient,
+        "recipient": recipient,
         "open_url": f"{site}{notification.url}",
-        "settings_url": f"{site}/settings/reminders/",
-        "stop_url": stop_url,
     }
-    message = EmailMultiAlternatives(
-        subject=notification.title,
-        body=render_to_string("emails/reminder.txt", context),
-        to=[patient.email],
-        headers={
+    headers = {}
+    if notification.kind == ALERT_KIND:
+        # To clinicians: no names or health details in the mail, only the link.
+        template = "emails/alert"
+        context["urgent"] = notification.title.startswith("Urgent")
+    else:
+        template = "emails/reminder"
+        stop_url = f"{site}/reminders/stop/{services.stop_token(recipient)}/"
+        context.update(settings_url=f"{site}/settings/reminders/", stop_url=stop_url)
+        headers = {
             "List-Unsubscribe": f"<{stop_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
+        }
+    message = EmailMultiAlternatives(
+        subject=notification.title,
+        body=render_to_string(f"{template}.txt", context),
+        to=[recipient.email],
+        headers=headers,
     )
-    message.attach_alternative(render_to_string("emails/reminder.html", context), "text/html")
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
     message.send()
 
 
