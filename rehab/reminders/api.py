@@ -1,5 +1,6 @@
 """REST API for the caller's notifications (the bell): list and mark as read."""
 
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
