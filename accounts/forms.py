@@ -4,7 +4,7 @@ import zoneinfo
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html
 
-from .models import PatientProfile, Role, User
+from .models import Clinic, PatientProfile, Role, User
 
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
@@ -110,3 +110,10 @@ class PatientDetailsForm(forms.ModelForm):
         if value and value > timezone.localdate():
             raise forms.ValidationError("The date of birth cannot be in the future.")
         return value
+
+
+class ClinicSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Clinic
+        fields = ["name", "time_zone", "no_session_alert_days"]
+        labels = {"name": "Clinic name", "time_zone": "Default time zone for new patients"}

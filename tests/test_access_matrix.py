@@ -62,6 +62,16 @@ MATRIX: list[tuple[str, str, list[int]]] = [
     ("POST", "/notifications/read-all/", [302] * 8),
     # The signed token is the authorisation (links in emails); the page only offers to stop.
     ("GET", "/reminders/stop/{stop_token}/", [200] * 8),
+    # Alerts and the weekly red-flag check-in (rehab/alerts). {alert} is about alice, raised by
+    # her check-in {checkin}; staff see alerts, only her therapist acknowledges (POST).
+    ("GET", "/alerts/", [302, 403, 403, 200, 200, 200, 200, 200]),
+    ("GET", "/alerts/{alert}/", [302, 403, 403, 200, 404, 404, 200, 404]),
+    ("POST", "/alerts/{alert}/", [302, 403, 403, 400, 404, 404, 403, 404]),
+    ("GET", "/checkin/", [302, 200, 200, 403, 403, 403, 403, 403]),
+    ("POST", "/checkin/", [302, 400, 400, 403, 403, 403, 403, 403]),
+    ("GET", "/checkin/{checkin}/", [302, 200, 404, 200, 404, 404, 200, 404]),
+    ("GET", "/clinic/settings/", STAFF_ONLY),
+    ("POST", "/clinic/settings/", [302, 403, 403, 403, 403, 403, 400, 400]),
     ("GET", "/invite/{token}/", [200, 409, 409, 409, 409, 409, 409, 409]),
     ("GET", "/library/", ALL_PAGES),
     ("GET", "/library/new/", [302, 403, 403, 200, 200, 200, 200, 200]),
@@ -94,6 +104,17 @@ MATRIX: list[tuple[str, str, list[int]]] = [
     ("PUT", "/api/v1/sessions/{session}/", [403, 400, 404, 403, 403, 403, 403, 403]),
     ("PATCH", "/api/v1/sessions/{session}/", [403, 200, 404, 403, 403, 403, 403, 403]),
     ("DELETE", "/api/v1/sessions/{session}/", [403, 204, 404, 403, 403, 403, 403, 403]),
+    ("GET", "/api/v1/alerts/", CARE_TEAM_API),
+    ("GET", "/api/v1/alerts/{alert}/", [403, 403, 403, 200, 404, 404, 200, 404]),
+    ("POST", "/api/v1/alerts/{alert}/acknowledge/", [403, 403, 403, 400, 404, 404, 403, 404]),
+    ("GET", "/api/v1/checkins/", API_READ),
+    ("POST", "/api/v1/checkins/", [403, 400, 400, 403, 403, 403, 403, 403]),
+    ("GET", "/api/v1/notifications/", API_READ),
+    (
+        "POST",
+        "/api/v1/notifications/{notification}/read/",
+        [403, 200, 404, 404, 404, 404, 404, 404],
+    ),
     ("GET", "/api/schema/", [200] * 8),
     ("GET", "/api/docs/", [200] * 8),
 ]
@@ -143,7 +164,15 @@ def objects(world, django_capture_on_commit_callbacks):
     notification = reminders.notify(
         recipient=world.alice, kind="exercise", title="Hi", body="Hi", url="", channels=["in_app"]
     )
+    from rehab.alerts import services as alerts
+    from rehab.alerts.models import RED_FLAG_QUESTIONS
+
+    checkin = alerts.checkin_submit(
+        patient=world.alice, answers={key: key == "walking" for key, _ in RED_FLAG_QUESTIONS}
+    )
     return {
+        "alert": checkin.alerts.get().public_id,
+        "checkin": checkin.public_id,
         "notification": notification.public_id,
         "stop_token": reminders.stop_token(world.alice),
         "program": program.public_id,

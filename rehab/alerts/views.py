@@ -42,7 +42,7 @@ def _can_acknowledge(request: AuthedRequest, alert: Alert) -> bool:
 @role_required(Role.THERAPIST, Role.STAFF)
 def alert_detail(request: AuthedRequest, public_id: str) -> HttpResponse:
     alert = selectors.get_alert_or_404(request.user, public_id)
-    form = AcknowledgeForm(request.POST or None)
+    form = AcknowledgeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not _can_acknowledge(request, alert):
             raise PermissionDenied
@@ -64,7 +64,7 @@ def alert_detail(request: AuthedRequest, public_id: str) -> HttpResponse:
 
 @role_required(Role.PATIENT)
 def checkin(request: AuthedRequest) -> HttpResponse:
-    form = CheckinForm(request.POST or None)
+    form = CheckinForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         result = services.checkin_submit(
             patient=request.user, answers=form.answers(), note=form.cleaned_data["note"]

@@ -7,4 +7,5 @@ urlpatterns = [
     path("home/", views.home, name="home"),
     path("caseload/", views.caseload, name="caseload"),
     path("clinic/", views.clinic_home, name="clinic_home"),
+    path("clinic/settings/", views.clinic_settings, name="clinic_settings"),
 ]

@@ -1,11 +1,13 @@
 """The landing page of each role."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts import selectors as account_selectors
 from accounts.access import AuthedRequest, role_required
+from accounts.forms import ClinicSettingsForm
 from accounts.models import Role
 
 
@@ -38,3 +40,16 @@ def caseload(request: AuthedRequest) -> HttpResponse:
 def clinic_home(request: AuthedRequest) -> HttpResponse:
     counts = account_selectors.clinic_counts(viewer=request.user)
     return render(request, "home/clinic.html", {"counts": counts})
+
+
+@role_required(Role.STAFF)
+def clinic_settings(request: AuthedRequest) -> HttpResponse:
+    clinic = request.user.clinic
+    form = ClinicSettingsForm(request.POST if request.method == "POST" else None, instance=clinic)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Clinic settings saved.")
+            return redirect("clinic_settings")
+        return render(request, "home/clinic_settings.html", {"form": form}, status=400)
+    return render(request, "home/clinic_settings.html", {"form": form})

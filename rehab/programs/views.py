@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import AuthedRequest, get_patient_or_404, role_required
 from accounts.models import Role
 from exercises.models import Category
+from rehab.alerts.selectors import alerts_visible_to, checkins_visible_to
 from rehab.alerts.services import checkin_due
 
 from . import selectors, services
@@ -142,6 +143,10 @@ def patient_detail(request: AuthedRequest, public_id: str) -> HttpResponse:
             "adherence_week": adherence_week,
             "adherence_overall": adherence_overall,
             "page": page,
+            "open_alerts": list(
+                alerts_visible_to(request.user).filter(patient=patient, acknowledged_at=None)
+            ),
+            "last_checkin": checkins_visible_to(request.user).filter(patient=patient).first(),
         },
     )
 
