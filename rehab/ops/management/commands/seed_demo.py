@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import CaseloadAssignment, Clinic, PatientProfile, Role, User
+from rehab.alerts.services import evaluate_session
 from rehab.programs import selectors, services
 from rehab.programs.models import Program, ProgramItem, Protocol, SessionLog
 from rehab.reminders import services as reminders
@@ -107,6 +108,13 @@ class Command(BaseCommand):
             items = list(selectors.items_due(patient=patient, on=day))
             for hour in (8, 18) if offset % 2 == 0 else (18,):
                 self._demo_session(program, items, day, offset, hour)
+        # A flare-up in the last session, so the therapist has an alert to look at.
+        last = SessionLog.objects.filter(patient=patient).order_by("-performed_on", "-pk").first()
+        if last is not None:
+            last.pain_after = 7
+            last.note = "Sore after a long day at the laptop."
+            last.save(update_fields=["pain_after", "note"])
+            evaluate_session(last)
 
     def _demo_session(
         self, program: Program, items: list[ProgramItem], day: date, offset: int, hour: int
