@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
+from exercises.models import Exercise
 from rehab.programs.selectors import doses_done_by_item, items_due
 from rehab.programs.services import patient_today
 
@@ -181,10 +182,23 @@ def _decide(schedule: Schedule, prefs: ReminderPreferences, due_at: datetime) ->
         title="Posture break",
         body=(
             "Sit tall, let your shoulders drop, and do 5 slow chin tucks and 10 shoulder "
-            "rolls. Look away from the screen for a moment too."
+            "rolls. Look away from the screen for a moment too. Stop if it hurts more."
         ),
-        url="/library/",
+        url=_posture_exercise_url(),
     )
+
+
+POSTURE_EXERCISE = "chin-tuck-sitting"
+
+
+def _posture_exercise_url() -> str:
+    """The sitting chin tuck in the library (its instructions and cues), else the library."""
+    found = (
+        Exercise.objects.filter(clinic=None, slug=POSTURE_EXERCISE)
+        .values_list("public_id", flat=True)
+        .first()
+    )
+    return f"/library/{found}/" if found else "/library/"
 
 
 def _advance(

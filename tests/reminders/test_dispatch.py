@@ -6,6 +6,7 @@ from datetime import time, timedelta
 import pytest
 from django.core import mail
 
+from exercises.models import Exercise
 from rehab.programs import services as programs
 from rehab.reminders import services, tasks
 from rehab.reminders.models import (
@@ -148,3 +149,28 @@ def test_the_stop_link_turns_everything_off(client, world, program):
     prefs = services.preferences_for(world.alice)
     assert not (prefs.exercise_on or prefs.posture_on or prefs.email_on)
     assert client.get("/reminders/stop/forged-token/").status_code == 404
+
+
+def test_a_posture_nudge_links_to_the_chin_tuck_and_respects_work_hours(world, program, library):
+    prefs = services.preferences_for(world.alice)
+    prefs.posture_on, prefs.posture_every_minutes = True, 90
+    prefs.work_start, prefs.work_end = time(9, 0), time(12, 0)
+    prefs.save()
+    services.reschedule(world.alice)
+    schedule = Schedule.objects.get(patient=world.alice, kind=Kind.POSTURE)
+    zone = programs.ZoneInfo(world.alice.patient_profile.time_zone)
+    local = schedule.next_due_at.astimezone(zone)
+    assert time(9, 0) <= local.time() < time(12, 0)
+    assert services.dispatch_one(schedule.pk, schedule.next_due_at) == "sent"
+    nudge = Notification.objects.get(kind=Kind.POSTURE)
+    chin_tuck = Exercise.objects.get(clinic=None, slug="chin-tuck-sitting")
+    assert nudge.url == f"/library/{chin_tuck.public_id}/"
+    assert "chin tucks" in nudge.body and "Stop if it hurts" in nudge.body
+    schedule.refresh_from_db()
+    following = schedule.next_due_at.astimezone(zone)
+    assert time(9, 0) <= following.time() < time(12, 0), "the next nudge is in work hours too"
+
+
+def test_no_posture_nudges_unless_opted_in(world, program):
+    services.reschedule(world.alice)
+    assert Schedule.objects.get(patient=world.alice, kind=Kind.POSTURE).next_due_at is None
