@@ -44,7 +44,8 @@ class AlertSerializer(serializers.ModelSerializer):
     patient = PersonSerializer(help_text="Whom the alert is about.")
     rule = serializers.ChoiceField(choices=Rule.choices, help_text="The rule that raised it.")
     reason = serializers.CharField(help_text="Why, in words, with the figures.")
-    data = serializers.DictField(
+    # DRF's metaclass moves declared fields off the class, so this does not shadow `.data`.
+    data = serializers.DictField(  # type: ignore[assignment]
         help_text=(
             "The data behind it. pain_high/pain_rise: session, performed_on, pain_before, "
             "pain_after (and threshold, or baseline and rise); no_session: last_session_on, "

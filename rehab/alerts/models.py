@@ -29,6 +29,20 @@ RED_FLAG_QUESTIONS: list[tuple[str, str]] = [
     ("night_pain", "Pain at night that doesn't ease when you change position?"),
 ]
 RED_FLAG_LABELS = dict(RED_FLAG_QUESTIONS)
+# The same, as a clinician writes them (alert reasons).
+RED_FLAG_CLINICAL = {
+    "arm_weakness": "new or worsening arm/hand weakness",
+    "numbness": "new or worsening arm/hand numbness or paraesthesia",
+    "clumsy_hands": "clumsy hands (loss of dexterity)",
+    "walking": "change in gait or balance",
+    "bladder_bowel": "bladder or bowel change",
+    "headache": "sudden severe headache",
+    "dizziness": "dizziness, diplopia or syncope",
+    "fever": "fever with neck pain",
+    "trauma": "neck pain after significant trauma",
+    "weight_loss": "unexplained weight loss",
+    "night_pain": "unremitting night pain",
+}
 
 
 class Rule(models.TextChoices):

@@ -8,7 +8,7 @@ from django.http import Http404
 from accounts.access import patients_visible_to
 from accounts.models import Role, User
 
-from .models import Alert, RedFlagCheckin
+from .models import Alert, RedFlagCheckin, Rule
 
 
 def alerts_visible_to(viewer: User) -> QuerySet[Alert]:
@@ -42,3 +42,13 @@ def get_checkin_or_404(viewer: User, public_id: UUID | str) -> RedFlagCheckin:
         return checkins_visible_to(viewer).get(public_id=public_id)
     except (RedFlagCheckin.DoesNotExist, ValueError) as exc:
         raise Http404("No such check-in.") from exc
+
+
+def open_red_flag(patient: User) -> Alert | None:
+    """The patient's red flag that no clinician has acknowledged yet (for the patient's own
+    advice banner and for pausing their exercise reminders)."""
+    return (
+        Alert.objects.filter(patient=patient, rule=Rule.RED_FLAG, acknowledged_at=None)
+        .order_by("-created_at")
+        .first()
+    )

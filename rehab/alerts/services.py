@@ -21,7 +21,14 @@ from rehab.programs.selectors import items_due
 from rehab.reminders.models import Channel
 from rehab.reminders.services import notify
 
-from .models import RED_FLAG_LABELS, RED_FLAG_QUESTIONS, Alert, RedFlagCheckin, Rule
+from .models import (
+    RED_FLAG_CLINICAL,
+    RED_FLAG_LABELS,
+    RED_FLAG_QUESTIONS,
+    Alert,
+    RedFlagCheckin,
+    Rule,
+)
 
 PAIN_HIGH = 7
 PAIN_RISE = 2
@@ -32,6 +39,8 @@ ADVICE_KIND = "red_flag_advice"
 
 
 def care_team(patient: User) -> list[User]:
+    if patient.clinic_id is None:
+        return []
     return list(
         User.objects.filter(
             role=Role.THERAPIST,
@@ -94,9 +103,10 @@ def pain_baseline(patient: User) -> tuple[float, list[int]] | None:
         .order_by("performed_on", "logged_at", "pk")
         .values_list("pk", "pain_before")[:BASELINE_SESSIONS]
     )
-    if len(first) < BASELINE_SESSIONS:
+    pains = [pain for _, pain in first if pain is not None]
+    if len(pains) < BASELINE_SESSIONS:
         return None
-    return mean(pain for _, pain in first), [pk for pk, _ in first]
+    return mean(pains), [pk for pk, _ in first]
 
 
 def evaluate_session(session: SessionLog) -> list[Alert]:
@@ -168,6 +178,8 @@ def evaluate_no_session(patient: User, now: datetime) -> Alert | None:
     if anchor is None:
         return None
     missed = (today - anchor).days - 1  # whole days since, not counting today
+    if patient.clinic is None:
+        return None
     days = patient.clinic.no_session_alert_days
     if missed < days:
         return None
@@ -244,7 +256,9 @@ def checkin_submit(*, patient: User, answers: Mapping[str, bool], note: str = ""
             patient=patient,
             rule=Rule.RED_FLAG,
             key=f"red_flag:checkin:{checkin.pk}",
-            reason="Answered yes to: " + "; ".join(label.rstrip("?") for label in flagged),
+            reason="Red flag reported: "
+            + "; ".join(RED_FLAG_CLINICAL[key] for key, yes in clean.items() if yes)
+            + ".",
             data={"answers": flagged, "note": checkin.note},
             checkin=checkin,
         )

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 from accounts.access import AuthedRequest, get_patient_or_404, role_required
 from accounts.models import Role
 from exercises.models import Category
-from rehab.alerts.selectors import alerts_visible_to, checkins_visible_to
-from rehab.alerts.services import checkin_due
+from rehab.alerts.selectors import alerts_visible_to, checkins_visible_to, open_red_flag
+from rehab.alerts.services import ADVICE, checkin_due
 
 from . import selectors, services
 from .forms import EntryFormSet, SessionDetailsForm, SessionForm
@@ -111,6 +111,8 @@ def today(request: AuthedRequest) -> HttpResponse:
             "completed": completed,
             "sessions": sessions,
             "checkin_due": checkin_due(patient),
+            "red_flag": open_red_flag(patient),
+            "red_flag_advice": ADVICE,
             "programs": Program.objects.filter(
                 patient=patient, status__in=[Status.ACTIVE, Status.PAUSED]
             ).order_by("start_date"),

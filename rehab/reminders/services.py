@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from exercises.models import Exercise
+from rehab.alerts.selectors import open_red_flag
 from rehab.programs.selectors import doses_done_by_item, items_due
 from rehab.programs.services import patient_today
 
@@ -94,8 +95,10 @@ def next_due_for(kind: str, prefs: ReminderPreferences, after: datetime) -> date
     if kind == Kind.MISSED:
         if not prefs.missed_note_on:
             return None
-        first = exercise_times(prefs)[:1]
-        return maths.next_due(after, times=first, days=maths.ALL_DAYS, zone=zone, quiet=quiet)
+        # At the first time of day the patient can be reached: a first time inside quiet
+        # hours would otherwise mean no note, ever.
+        audible = [t for t in exercise_times(prefs) if quiet is None or not quiet.contains(t)]
+        return maths.next_due(after, times=audible[:1], days=maths.ALL_DAYS, zone=zone, quiet=quiet)
     if not prefs.posture_on:
         return None
     return maths.posture_nudges(
@@ -143,6 +146,10 @@ def _decide(schedule: Schedule, prefs: ReminderPreferences, due_at: datetime) ->
     patient = schedule.patient
     if not patient.is_active:
         return "account deactivated"
+    if open_red_flag(patient) is not None:
+        # The patient was told to stop and call their clinician: no prompts to exercise, and no
+        # "missed yesterday" either, until a clinician has looked at it.
+        return "red flag awaiting the clinician"
     local = due_at.astimezone(_zone(patient)).date()
     if schedule.kind == Kind.EXERCISE:
         expected, done = _doses(patient, local)

@@ -108,3 +108,16 @@ def test_staff_set_the_days_without_a_session(client, world):
     client.post("/clinic/settings/", form | {"no_session_alert_days": "5"})
     world.clinic_a.refresh_from_db()
     assert world.clinic_a.no_session_alert_days == 5
+
+
+def test_today_tells_the_patient_to_wait_for_the_clinician_until_acknowledged(
+    client, world, program, red_flag
+):
+    client.force_login(world.alice)
+    page = client.get("/today/").content.decode()
+    assert "Please contact your clinician before exercising" in page
+    services.acknowledge(alert=Alert.objects.get(), by=world.carol, note="Phoned, all fine.")
+    assert (
+        "Please contact your clinician before exercising"
+        not in client.get("/today/").content.decode()
+    )

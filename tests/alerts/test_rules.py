@@ -186,7 +186,10 @@ def test_a_yes_alerts_the_therapist_at_once_and_advises_the_patient(world, all_n
     checkin = services.checkin_submit(patient=world.alice, answers=answers, note="Since Tuesday")
     alert = Alert.objects.get()
     assert (alert.rule, alert.checkin, alert.urgent) == (Rule.RED_FLAG, checkin, True)
-    assert "change in your walking or balance" in alert.reason
+    assert (
+        alert.reason
+        == "Red flag reported: change in gait or balance; dizziness, diplopia or syncope."
+    )
     assert alert.data["note"] == "Since Tuesday"
     to_carol = Notification.objects.get(recipient=world.carol)
     assert to_carol.title.startswith("Urgent")

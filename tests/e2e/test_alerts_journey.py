@@ -110,12 +110,13 @@ def test_red_flag_answer_reaches_the_therapist_who_acknowledges_it(
     assert not Alert.objects.exists()
 
     # The answers given are kept; a Yes to the last one is sent.
-    expect(phone.get_by_role("group", name=RED_FLAG_QUESTIONS[0][1]).get_by_label("No")).to_be_checked()
+    first_question = phone.get_by_role("group", name=RED_FLAG_QUESTIONS[0][1])
+    expect(first_question.get_by_label("No", exact=True)).to_be_checked()
     walking.get_by_label("Yes", exact=True).check()
     phone.get_by_role("button", name="Send my answers").click()
     advice = phone.get_by_role("alert")
     expect(advice).to_contain_text("Please contact your clinician today")
-    expect(phone.get_by_role("list").filter(has_text=WALKING)).to_have_count(1)
+    expect(phone.locator("main li").filter(has_text=WALKING)).to_have_count(1)
     checkin = RedFlagCheckin.objects.get(patient=alice)
     assert checkin.positive and checkin.flagged == [WALKING]
 
@@ -131,7 +132,7 @@ def test_red_flag_answer_reaches_the_therapist_who_acknowledges_it(
     expect(desk.get_by_role("heading", level=1)).to_have_text("Alerts")
     item = desk.locator("article.alert")
     expect(item).to_have_count(1)
-    expect(item).to_contain_text("Answered yes to: A change in your walking or balance")
+    expect(item).to_contain_text("Red flag reported: change in gait or balance")
     item.get_by_role("link", name="Alice Patient: Red-flag answer").click()
 
     expect(desk.get_by_role("heading", level=1)).to_contain_text("Red-flag answer")

@@ -174,3 +174,29 @@ def test_a_posture_nudge_links_to_the_chin_tuck_and_respects_work_hours(world, p
 def test_no_posture_nudges_unless_opted_in(world, program):
     services.reschedule(world.alice)
     assert Schedule.objects.get(patient=world.alice, kind=Kind.POSTURE).next_due_at is None
+
+
+def test_the_missed_day_note_comes_at_the_first_time_outside_quiet_hours(world, program):
+    prefs = services.preferences_for(world.alice)
+    prefs.times = ["07:00", "18:00"]  # 07:00 is inside the default quiet hours (21:30-07:30)
+    prefs.save()
+    services.reschedule(world.alice)
+    missed = Schedule.objects.get(patient=world.alice, kind=Kind.MISSED)
+    zone = programs.ZoneInfo(world.alice.patient_profile.time_zone)
+    assert f"{missed.next_due_at.astimezone(zone):%H:%M}" == "18:00"
+
+
+def test_no_reminders_while_a_red_flag_awaits_the_clinician(world, program):
+    from rehab.alerts import services as alerts
+    from rehab.alerts.models import RED_FLAG_QUESTIONS
+
+    checkin = alerts.checkin_submit(
+        patient=world.alice, answers={key: key == "headache" for key, _ in RED_FLAG_QUESTIONS}
+    )
+    schedule = exercise_schedule(world.alice)
+    due = schedule.next_due_at
+    assert services.dispatch_one(schedule.pk, due) == "skipped"
+    assert Occurrence.objects.get().reason == "red flag awaiting the clinician"
+    alerts.acknowledge(alert=checkin.alerts.get(), by=world.carol, note="Seen; fine to go on.")
+    schedule.refresh_from_db()
+    assert services.dispatch_one(schedule.pk, schedule.next_due_at) == "sent"

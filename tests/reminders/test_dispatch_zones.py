@@ -1,8 +1,8 @@
 """The dispatcher, not just the arithmetic, keeps reminders on the patient's wall clock in any zone.
 
 For a patient in a zone with or without daylight saving (including Lord Howe's 30-minute and
-Chatham's 12:45/13:45 shifts), with reminder times that fall into the hour a DST change skips or
-repeats, a simulated clock jumps from one `next_due_at` to the next across a DST change and runs
+Chatham's 12:45/13:45 shifts), with reminder times inside the wall-clock span a DST change skips
+or repeats, a simulated clock jumps from one `next_due_at` to the next across the change and runs
 `dispatch_due` at each instant, twice. Against a brute-force reading of the wall clock it proves:
 
 - exactly one exercise-reminder Occurrence per local day per configured time on the chosen days,
@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import transaction
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from rehab.programs import services as programs
@@ -91,6 +91,10 @@ class Case:
         return self.start + timedelta(days=SIMULATED_DAYS)
 
 
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
 minute_times = st.builds(time, st.integers(0, 23), st.integers(0, 59))
 
 
@@ -99,36 +103,31 @@ def cases(draw: st.DrawFn) -> Case:
     name = draw(st.sampled_from(ZONES))
     zone = ZoneInfo(name)
     changes = dst_changes(name)
-    interesting = st.sampled_from(NIGHT_TIMES + DAY_TIMES)
+    anytime = st.one_of(st.sampled_from(NIGHT_TIMES + DAY_TIMES), minute_times)
     if changes:
-        # Start up to three days before a change, so the simulated days run through it, with
-        # times also drawn from the wall-clock span the change skips or repeats.
+        # Start up to three days before a change, so the simulated days run through it, with a
+        # time in or next to the wall-clock span the change skips or repeats, and quiet hours
+        # that may begin or end there.
         change = draw(st.sampled_from(changes))
         start = change - draw(st.timedeltas(timedelta(hours=1), timedelta(days=3)))
-        before = (change - timedelta(minutes=1)).astimezone(zone).replace(tzinfo=None)
+        before = (change - MINUTE).astimezone(zone).replace(tzinfo=None)
         after = change.astimezone(zone).replace(tzinfo=None)
-        span_start = min(before + timedelta(minutes=1), after)
-        width = abs(after - before) // timedelta(minutes=1)
-        near = st.integers(-5, width + 5).map(lambda m: (span_start + timedelta(minutes=m)).time())
-        choices = st.one_of(near, interesting, minute_times)
+        span_start = min(before + MINUTE, after)
+        width = abs(after - before) // MINUTE
+        near = st.integers(-5, width + 5).map(lambda m: (span_start + m * MINUTE).time())
+        times = [draw(near), *draw(st.lists(st.one_of(near, anytime), max_size=2))]
+        edges = st.one_of(near, anytime)
         change_day = after.weekday()
     else:
-        start = draw(st.datetimes(datetime(2026, 1, 1), datetime(2026, 12, 27))).replace(
-            tzinfo=UTC
-        )
-        choices = st.one_of(interesting, minute_times)
+        start = draw(st.datetimes(datetime(2026, 1, 1), datetime(2026, 12, 27)))
+        start = start.replace(tzinfo=UTC)
+        times = draw(st.lists(anytime, min_size=1, max_size=3))
+        edges = anytime
         change_day = 0
-    times = draw(st.lists(choices, min_size=1, max_size=3, unique=True))
     chosen = draw(st.sets(st.integers(0, 6), min_size=1))
     days = draw(st.sampled_from([ALL_DAYS, sum(1 << n for n in chosen | {change_day})]))
-    quiet = draw(
-        st.one_of(
-            st.just(NO_QUIET),
-            st.just(DEFAULT_QUIET),
-            st.tuples(st.one_of(interesting, minute_times), st.one_of(interesting, minute_times)),
-        )
-    )
-    return Case(name, start, tuple(sorted(times)), days, quiet)
+    quiet = draw(st.one_of(st.just(NO_QUIET), st.just(DEFAULT_QUIET), st.tuples(edges, edges)))
+    return Case(name, start, tuple(sorted(set(times))), days, quiet)
 
 
 # --- The expected reminders, read off the wall clock by brute force ---------------------------
@@ -220,9 +219,10 @@ def run_the_clock(patient, case: Case) -> None:
     reschedule(patient, now=case.start)
 
     schedules = Schedule.objects.filter(patient=patient, next_due_at__isnull=False)
+    next_instants = schedules.order_by("next_due_at").values_list("next_due_at", flat=True)
     # A 96-hour window holds at most five local days (one may be 23 hours long).
     for _ in range((SIMULATED_DAYS + 1) * (len(case.times) + 1) + 1):
-        now = min(schedules.values_list("next_due_at", flat=True), default=None)
+        now = next_instants.first()
         if now is None or now > case.end:
             return
         first = dispatch_due(now)
@@ -234,6 +234,31 @@ def run_the_clock(patient, case: Case) -> None:
     pytest.fail("the simulated clock did not reach the end: more occurrences than configured")
 
 
+# The cases the design names, run whatever the random draw.
+NY, LONDON = "America/New_York", "Europe/London"
+NAMED_CASES = [
+    # 02:30 in New York's spring-forward gap fires at 03:00; 01:30 in its fall-back overlap fires
+    # once, on the first pass.
+    Case(NY, utc(2026, 3, 6, 12), (time(1, 30), time(2, 30)), ALL_DAYS, NO_QUIET),
+    Case(NY, utc(2026, 10, 30, 12), (time(1, 30), time(2, 30)), ALL_DAYS, NO_QUIET),
+    # 02:30 moved to 03:00 lands in quiet hours: skipped that day only.
+    Case(NY, utc(2026, 3, 6, 12), (time(2, 30), time(9)), ALL_DAYS, (time(3), time(7))),
+    # London's 01:30 both ways.
+    Case(LONDON, utc(2026, 3, 27), (time(1, 30), time(8)), ALL_DAYS, NO_QUIET),
+    Case(LONDON, utc(2026, 10, 23), (time(1, 30),), ALL_DAYS, NO_QUIET),
+    # Lord Howe's half-hour gap swallows both; they fire once, together, at 02:30.
+    Case("Australia/Lord_Howe", utc(2026, 10, 2), (time(2, 15), time(2, 30)), ALL_DAYS, NO_QUIET),
+    # Chatham's 02:45 -> 03:45 gap, on Sundays and Mondays, with quiet hours by day.
+    Case("Pacific/Chatham", utc(2026, 9, 25), (time(3),), 0b1000001, (time(7, 30), time(21, 30))),
+]
+
+
+def with_named_cases(test):
+    for case in NAMED_CASES:
+        test = example(case=case)(test)
+    return test
+
+
 @settings(
     max_examples=25,
     deadline=None,
@@ -241,6 +266,7 @@ def run_the_clock(patient, case: Case) -> None:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(case=cases())
+@with_named_cases
 def test_each_local_time_is_dispatched_once_a_day_on_the_wall_clock_in_any_zone(
     patient, case: Case
 ) -> None:
@@ -266,7 +292,7 @@ def test_each_local_time_is_dispatched_once_a_day_on_the_wall_clock_in_any_zone(
     assert fired == sorted(set(expected.values()))
     for due_at in fired:
         shows = wall(due_at, zone)
-        just_before = wall(due_at - timedelta(minutes=1), zone)
+        just_before = wall(due_at - MINUTE, zone)
         assert shows.time() in case.times or any(
             just_before < datetime.combine(shows.date(), at) < shows for at in case.times
         ), f"{shows} is neither a configured time nor the end of a gap that swallowed one"
@@ -278,6 +304,6 @@ def test_each_local_time_is_dispatched_once_a_day_on_the_wall_clock_in_any_zone(
     note_days = [wall(o.due_at, zone).date() for o in notes]
     assert len(note_days) == len(set(note_days)), "two missed-day notes on one local day"
     for occurrence in occurrences:
-        shows = wall(occurrence.due_at, zone).time()
-        assert not is_quiet(shows, case.quiet), f"{occurrence} fired at {shows}, in quiet hours"
+        clock = wall(occurrence.due_at, zone).time()
+        assert not is_quiet(clock, case.quiet), f"{occurrence} fired at {clock}, in quiet hours"
     assert not Notification.objects.filter(recipient=patient).exists(), "rolled back"
