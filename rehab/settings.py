@@ -271,7 +271,9 @@ CELERY_BROKER_URL = REDIS_URL
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 5,
     "socket_connect_timeout": 3,
-    "visibility_timeout": 3600,
+    # A task a vanished worker held is handed out again after this; above the longest retry
+    # countdown (3 min), so a task waiting for its retry is never handed out twice.
+    "visibility_timeout": 600,
     "health_check_interval": 30,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
