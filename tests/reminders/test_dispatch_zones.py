@@ -15,7 +15,6 @@ or repeats, a simulated clock jumps from one `next_due_at` to the next across th
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -30,6 +29,7 @@ from rehab.programs.models import ProgramItem
 from rehab.reminders.models import Kind, Notification, Occurrence, Outcome, Schedule
 from rehab.reminders.services import dispatch_due, preferences_for, reschedule
 from tests.factories import ExerciseFactory, PatientFactory, TherapistFactory, assign
+from tests.reminders.test_schedule import transitions
 
 ZONES = [
     "UTC",
@@ -53,29 +53,9 @@ NIGHT_TIMES = [time(0, 30), time(1, 30), time(2), time(2, 15), time(2, 30), time
 DAY_TIMES = [time(7, 45), time(8), time(12, 30), time(18), time(21, 45), time(23, 59)]
 
 
-@functools.cache
 def dst_changes(name: str) -> list[datetime]:
     """The UTC instants in 2026 at which the zone's offset changes."""
-    zone = ZoneInfo(name)
-    found = []
-    instant = YEAR_START
-    while instant < YEAR_END:
-        later = instant + timedelta(hours=12)
-        if instant.astimezone(zone).utcoffset() != later.astimezone(zone).utcoffset():
-            lo, hi = instant, later
-            while hi - lo > timedelta(minutes=1):
-                mid = lo + (hi - lo) / 2
-                if mid.astimezone(zone).utcoffset() == lo.astimezone(zone).utcoffset():
-                    lo = mid
-                else:
-                    hi = mid
-            # These zones change on a whole minute: the only one in (lo, hi].
-            change = hi.replace(second=0, microsecond=0)
-            offset_before = (change - MINUTE).astimezone(zone).utcoffset()
-            assert change > lo and change.astimezone(zone).utcoffset() != offset_before
-            found.append(change)
-        instant = later
-    return found
+    return [change for change in transitions(name) if YEAR_START <= change < YEAR_END]
 
 
 @dataclass(frozen=True)
