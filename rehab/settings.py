@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "rehab.programs",
     "rehab.reminders",
     "rehab.alerts",
+    "rehab.outcomes",
 ]
 
 MIDDLEWARE = [
