@@ -77,3 +77,28 @@ def world(db) -> World:
 def library(db) -> None:
     """The shared exercise library, as production loads it."""
     call_command("sync_exercise_library", verbosity=0)
+
+
+@pytest.fixture
+def alice_program(world):
+    """Make alice a daily one-exercise program from carol:
+    alice_program(times_per_day=1, started_days_ago=7)."""
+    from datetime import timedelta
+
+    from rehab.programs import services as programs
+
+    def make(times_per_day: int = 1, started_days_ago: int = 7):
+        exercise = factories.ExerciseFactory(clinic=None)
+        return programs.program_create(
+            therapist=world.carol,
+            patient=world.alice,
+            title="Neck",
+            start_date=programs.patient_today(world.alice) - timedelta(days=started_days_ago),
+            items=[
+                programs.ItemSpec(
+                    exercise_id=exercise.pk, sets=1, reps=10, times_per_day=times_per_day
+                )
+            ],
+        )
+
+    return make

@@ -11,7 +11,6 @@ from accounts.models import Role
 
 from . import selectors, services
 from .forms import AcknowledgeForm, AlertFilterForm, CheckinForm
-from .models import Alert
 
 
 @role_required(Role.THERAPIST, Role.STAFF)
@@ -34,7 +33,7 @@ def alert_list(request: AuthedRequest) -> HttpResponse:
     )
 
 
-def _can_acknowledge(request: AuthedRequest, alert: Alert) -> bool:
+def _can_acknowledge(request: AuthedRequest) -> bool:
     """The patient's own therapists acknowledge; staff see alerts but make no clinical calls."""
     return request.user.role == Role.THERAPIST
 
@@ -44,7 +43,7 @@ def alert_detail(request: AuthedRequest, public_id: str) -> HttpResponse:
     alert = selectors.get_alert_or_404(request.user, public_id)
     form = AcknowledgeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        if not _can_acknowledge(request, alert):
+        if not _can_acknowledge(request):
             raise PermissionDenied
         if form.is_valid():
             try:
@@ -57,7 +56,7 @@ def alert_detail(request: AuthedRequest, public_id: str) -> HttpResponse:
     return render(
         request,
         "alerts/detail.html",
-        {"alert": alert, "form": form, "can_acknowledge": _can_acknowledge(request, alert)},
+        {"alert": alert, "form": form, "can_acknowledge": _can_acknowledge(request)},
         status=400 if form.errors else 200,
     )
 

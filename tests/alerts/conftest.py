@@ -3,20 +3,12 @@ from datetime import timedelta
 import pytest
 
 from rehab.programs import services as programs
-from tests.factories import ExerciseFactory
 
 
 @pytest.fixture
-def program(world):
+def program(alice_program):
     """Alice's daily program from carol, started two weeks ago."""
-    exercise = ExerciseFactory(clinic=None)
-    return programs.program_create(
-        therapist=world.carol,
-        patient=world.alice,
-        title="Neck",
-        start_date=programs.patient_today(world.alice) - timedelta(days=14),
-        items=[programs.ItemSpec(exercise_id=exercise.pk, sets=1, reps=10, times_per_day=3)],
-    )
+    return alice_program(times_per_day=3, started_days_ago=14)
 
 
 @pytest.fixture

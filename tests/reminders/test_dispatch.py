@@ -19,19 +19,11 @@ from rehab.reminders.models import (
     Schedule,
 )
 from rehab.reminders.schedule import local_occurrence
-from tests.factories import ExerciseFactory
 
 
 @pytest.fixture
-def program(world):
-    exercise = ExerciseFactory(clinic=None)
-    return programs.program_create(
-        therapist=world.carol,
-        patient=world.alice,
-        title="Neck",
-        start_date=programs.patient_today(world.alice) - timedelta(days=7),
-        items=[programs.ItemSpec(exercise_id=exercise.pk, sets=1, reps=10, times_per_day=2)],
-    )
+def program(alice_program):
+    return alice_program(times_per_day=2, started_days_ago=7)
 
 
 def exercise_schedule(patient):
