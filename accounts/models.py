@@ -34,6 +34,13 @@ class Clinic(models.Model):
         help_text="Therapists are alerted when a patient with an active program logs nothing "
         "for this many days in a row (1 to 30).",
     )
+    adherence_threshold_percent = models.PositiveSmallIntegerField(
+        "Flag adherence below this percentage",
+        default=60,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="The caseload dashboard flags patients whose adherence over the last 7 days "
+        "is below this (0 to 100; 0 turns the flag off).",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

@@ -5,7 +5,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from accounts.api import Me
 from exercises.api import ExerciseDetail, ExerciseList, MuscleList
 from rehab.alerts import api as alerts_api
+from rehab.home import urls as home_urls
 from rehab.ops.views import healthz
+from rehab.outcomes import urls as outcomes_urls
 from rehab.programs import api as programs_api
 from rehab.reminders import api as reminders_api
 
@@ -51,6 +53,8 @@ api_v1 = [
         reminders_api.NotificationRead.as_view(),
         name="api_notification_read",
     ),
+    *outcomes_urls.api_urlpatterns,
+    *home_urls.api_urlpatterns,
 ]
 
 urlpatterns = [
@@ -58,6 +62,7 @@ urlpatterns = [
     path("", include("rehab.programs.urls")),
     path("", include("rehab.reminders.urls")),
     path("", include("rehab.alerts.urls")),
+    path("", include("rehab.outcomes.urls")),
     path("", include("accounts.urls")),
     path("", include("exercises.urls")),
     path("accounts/", include("allauth.urls")),

@@ -9,3 +9,6 @@ urlpatterns = [
     path("clinic/", views.clinic_home, name="clinic_home"),
     path("clinic/settings/", views.clinic_settings, name="clinic_settings"),
 ]
+
+# Dashboard API under /api/v1/ (rehab/urls.py).
+api_urlpatterns: list = []

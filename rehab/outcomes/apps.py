@@ -9,7 +9,18 @@ class OutcomesConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from .models import OutcomeRecord, QuestionnaireSchedule
+        from .models import (
+            CalendarFeed,
+            OutcomeRecord,
+            PostureBreak,
+            PosturePhoto,
+            QuestionnaireSchedule,
+            WorkstationCheck,
+        )
 
         auditlog.register(OutcomeRecord)
         auditlog.register(QuestionnaireSchedule)
+        auditlog.register(PosturePhoto, exclude_fields=["image"])
+        auditlog.register(WorkstationCheck)
+        auditlog.register(PostureBreak)
+        auditlog.register(CalendarFeed, exclude_fields=["token"])

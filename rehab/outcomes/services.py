@@ -17,7 +17,14 @@ from accounts.models import Role, User
 from rehab.programs.services import patient_today
 
 from . import scoring
-from .models import PATIENT_MEASURES, QUESTIONNAIRES, Measure, OutcomeRecord, QuestionnaireSchedule
+from .models import (
+    PATIENT_MEASURES,
+    QUESTIONNAIRES,
+    Measure,
+    OutcomeRecord,
+    QuestionnaireSchedule,
+    Side,
+)
 
 BACKDATE_DAYS = 365
 
@@ -53,6 +60,17 @@ def score(measure: str, inputs: Mapping[str, Any]) -> scoring.Score:
             if not isinstance(degrees, Mapping):
                 raise ValidationError({"degrees": "Degrees for each direction measured."})
             return scoring.score_crom(degrees)
+        if measure == Measure.CVA:
+            side = _required(inputs, "side")
+            if side not in Side.values:
+                raise ValidationError({"side": "Left or right side."})
+            result = scoring.score_cva(_required(inputs, "tragus"), _required(inputs, "c7"))
+            return scoring.Score(
+                value=result.value,
+                band=result.band,
+                version=result.version,
+                detail={**result.detail, "side": side},
+            )
     except scoring.ScoringError as error:
         raise ValidationError(dict(error.errors)) from error
     raise ValidationError({"measure": "Not a measure we record."})

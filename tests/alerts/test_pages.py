@@ -100,7 +100,11 @@ def test_other_clinics_alerts_never_list(client, world, red_flag):
 
 def test_staff_set_the_days_without_a_session(client, world):
     client.force_login(world.frank)
-    form = {"name": world.clinic_a.name, "time_zone": "Europe/London"}
+    form = {
+        "name": world.clinic_a.name,
+        "time_zone": "Europe/London",
+        "adherence_threshold_percent": "60",
+    }
     response = client.post("/clinic/settings/", form | {"no_session_alert_days": "0"})
     assert response.status_code == 400
     world.clinic_a.refresh_from_db()
