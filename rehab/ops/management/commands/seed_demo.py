@@ -13,6 +13,14 @@ from django.utils import timezone
 
 from accounts.models import CaseloadAssignment, Clinic, PatientProfile, Role, User
 from rehab.alerts.services import evaluate_session
+from rehab.outcomes import services as outcomes
+from rehab.outcomes.models import (
+    WORKSTATION_ITEMS,
+    Measure,
+    OutcomeRecord,
+    PostureBreak,
+    WorkstationCheck,
+)
 from rehab.programs import selectors, services
 from rehab.programs.models import Program, ProgramItem, Protocol, SessionLog
 from rehab.reminders import services as reminders
@@ -78,6 +86,8 @@ class Command(BaseCommand):
         )
         call_command("sync_protocols", stdout=self.stdout)
         self._demo_program(patient=users["patient@example.com"], therapist=therapist)
+        self._demo_outcomes(patient=users["patient@example.com"], therapist=therapist)
+        self._demo_quiet_patient(patient=users["patient2@example.com"], therapist=therapist)
         # Reminders follow the program's times (in the demo patient's time zone).
         reminders.reschedule(users["patient@example.com"])
         self.stdout.write(
@@ -143,3 +153,95 @@ class Command(BaseCommand):
                 for item in items
             ],
         )
+
+    def _demo_outcomes(self, *, patient: User, therapist: User) -> None:
+        """Three weeks of measures: NDI and PSFS improving, endurance up, a forward head that is
+        getting better, workstation fixes, posture breaks, and a PSFS due today."""
+        if OutcomeRecord.objects.filter(patient=patient).exists():
+            return
+        today = services.patient_today(patient)
+        start = today - timedelta(days=20)
+
+        def record(by: User, measure: str, days_ago: int, inputs: dict[str, Any]) -> None:
+            outcomes.outcome_record(
+                patient=patient,
+                by=by,
+                measure=measure,
+                recorded_on=today - timedelta(days=days_ago),
+                inputs=inputs,
+            )
+
+        record(patient, Measure.NDI, 20, {"items": [3, 1, 2, 3, 3, 2, 2, 1, 2, 2]})
+        record(patient, Measure.NDI, 6, {"items": [2, 0, 1, 2, 2, 1, 1, 1, 1, 1]})
+        activities = ["Working at my laptop for 2 hours", "Reversing the car", "Reading in bed"]
+        record(
+            patient,
+            Measure.PSFS,
+            20,
+            {"activities": [{"name": n, "rating": r} for n, r in zip(activities, [3, 4, 5])]},
+        )
+        for days_ago, value in ((20, 6), (13, 5), (6, 4), (1, 3)):
+            record(patient, Measure.PAIN, days_ago, {"value": value})
+        record(therapist, Measure.DNF, 20, {"seconds": 12})
+        record(therapist, Measure.DNF, 6, {"seconds": 21})
+        record(therapist, Measure.CCFT, 20, {"highest_stage_held": 22})
+        record(therapist, Measure.CCFT, 6, {"highest_stage_held": 24})
+        record(
+            therapist,
+            Measure.CROM,
+            20,
+            {
+                "degrees": {
+                    "flexion": 45,
+                    "extension": 50,
+                    "left_rotation": 60,
+                    "right_rotation": 70,
+                    "left_lateral_flexion": 35,
+                    "right_lateral_flexion": 38,
+                }
+            },
+        )
+        # Marked side photos (points in image pixels): about 44 degrees, then 48.
+        record(
+            therapist, Measure.CVA, 20, {"side": "right", "tragus": [560, 300], "c7": [400, 455]}
+        )
+        record(therapist, Measure.CVA, 6, {"side": "right", "tragus": [540, 290], "c7": [400, 446]})
+        outcomes.questionnaire_set(
+            patient=patient, by=therapist, measure=Measure.NDI, every_days=14, starts_on=start
+        )
+        outcomes.questionnaire_set(
+            patient=patient, by=therapist, measure=Measure.PSFS, every_days=14, starts_on=start
+        )
+        keys = [key for key, _ in WORKSTATION_ITEMS]
+        for days_ago, yes in ((18, {"chair", "breaks"}), (4, set(keys) - {"pillow"})):
+            WorkstationCheck.objects.create(
+                clinic_id=patient.clinic_id,
+                patient=patient,
+                checked_on=today - timedelta(days=days_ago),
+                entered_by=patient,
+                answers={key: key in yes for key in keys},
+                score=len(yes),
+            )
+        PostureBreak.objects.bulk_create(
+            PostureBreak(patient=patient, done_on=today - timedelta(days=d))
+            for d in range(14)
+            for _ in range(1 + d % 3)
+        )
+
+    def _demo_quiet_patient(self, *, patient: User, therapist: User) -> None:
+        """A second patient who has gone quiet: a simple program, two sessions in ten days."""
+        if Program.objects.filter(patient=patient).exists():
+            return
+        protocol = Protocol.objects.get(clinic=None, slug="deep-neck-flexor-progression")
+        today = services.patient_today(patient)
+        program = services.program_create(
+            therapist=therapist,
+            patient=patient,
+            title="Neck and shoulder basics",
+            start_date=today - timedelta(days=10),
+            items=services.protocol_item_specs(protocol)[:3],
+        )
+        for offset in (0, 1):
+            day = program.start_date + timedelta(days=offset)
+            items = list(selectors.items_due(patient=patient, on=day))
+            self._demo_session(program, items, day, offset, 18)
