@@ -5,7 +5,7 @@ from accounts.models import Role
 from rehab.alerts.selectors import open_alert_count
 
 _NAV = {
-    Role.PATIENT: [("Today", "today"), ("Exercises", "library")],
+    Role.PATIENT: [("Today", "today"), ("Progress", "progress"), ("Exercises", "library")],
     Role.THERAPIST: [
         ("Caseload", "caseload"),
         ("Alerts", "alert_list"),

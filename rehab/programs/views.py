@@ -122,7 +122,12 @@ def today(request: AuthedRequest) -> HttpResponse:
 
 @role_required(Role.THERAPIST, Role.STAFF)
 def patient_detail(request: AuthedRequest, public_id: str) -> HttpResponse:
-    """The care team's view of one patient: programs, versions, adherence, session timeline."""
+    """The care team's view of one patient on one page: programs and versions, adherence, every
+    progress chart, the outcome records and the session timeline. A fixed number of queries."""
+    # Imported here: this view is the only part of programs that reads outcomes.
+    from rehab.outcomes.progress import outcome_records, progress_for
+    from rehab.outcomes.progress_charts import chart_specs
+
     patient = get_patient_or_404(request.user, public_id)
     programs = list(selectors.patient_programs(patient=patient))
     local_today = services.patient_today(patient)
@@ -136,6 +141,7 @@ def patient_detail(request: AuthedRequest, public_id: str) -> HttpResponse:
     page = Paginator(selectors.session_timeline(patient=patient), 20).get_page(
         request.GET.get("page")
     )
+    progress = progress_for(patient, own=False)
     return render(
         request,
         "programs/patient_detail.html",
@@ -145,6 +151,9 @@ def patient_detail(request: AuthedRequest, public_id: str) -> HttpResponse:
             "adherence_week": adherence_week,
             "adherence_overall": adherence_overall,
             "page": page,
+            "progress": progress,
+            "charts": chart_specs(progress),
+            "outcomes": outcome_records(patient),
             "open_alerts": list(
                 alerts_visible_to(request.user).filter(patient=patient, acknowledged_at=None)
             ),

@@ -1,0 +1,584 @@
+"""What the progress page, the patient detail page and the progress API show: reads only.
+
+`progress_for(patient)` gathers everything in a fixed number of queries, whatever the amount of
+data: adherence per day (one SQL query from `adherence_by_day`, also used for the streak, the
+weekly trend and the next program day), pain per session day, outcome trends, the workstation
+checklist, posture breaks and ergonomic tasks per week, and what comes next. Sums, averages and
+weekly counts are computed in the database; Python only lays the rows out and words them.
+
+progress_charts.chart_specs(progress) turns the result into the charts of
+templates/outcomes/_charts.html.
+
+The streak: consecutive local days on which every prescribed dose was done, counted back from
+today (or from yesterday while today is still open). Days with nothing prescribed (rest days,
+paused days) are skipped: they neither break the streak nor add to it. A prescribed day not
+fully done ends it; so does a whole week with nothing prescribed (an ended program leaves no
+streak behind). Partial doses do not complete a day.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Avg, Count, Max, OuterRef, Q, Subquery
+from django.db.models.fields.json import KT
+from django.db.models.functions import TruncWeek
+from django.urls import NoReverseMatch, reverse
+from django.utils import dateformat
+
+from accounts.models import User
+from exercises.models import Category
+from rehab.programs.models import ExerciseLog, Program, SessionLog, Status
+from rehab.programs.selectors import DayAdherence, adherence_by_day
+from rehab.programs.services import patient_today
+
+from . import scoring, services
+from .models import Measure, OutcomeRecord, PostureBreak, QuestionnaireSchedule, WorkstationCheck
+
+WEEKS = 12
+STREAK_WINDOW_DAYS = 365
+LOOKAHEAD_DAYS = 14
+# A streak only lasts while something is prescribed: a week of nothing ends it.
+STREAK_IDLE_DAYS = 7
+_EPSILON = 1e-9
+
+# Measures with one headline number, charted one per chart, in this order.
+TREND_MEASURES = (Measure.NDI, Measure.PAIN, Measure.PSFS, Measure.DNF, Measure.CCFT)
+
+
+@dataclass(frozen=True)
+class MeasureInfo:
+    name: str  # how a sentence names it
+    unit: str  # unit of a change ("points")
+    low: float
+    high: float
+    higher_is_better: bool | None  # None: no agreed direction shown
+
+
+# NDI values are percents: 100 / 50 raw points, so its meaningful change of 5 raw points is 10.
+_NDI_PERCENT_PER_POINT = 100 / (scoring.NDI_ITEM_MAX * len(scoring.NDI_ITEMS))
+MEASURES: dict[str, MeasureInfo] = {
+    Measure.NDI: MeasureInfo("neck disability score (NDI)", "percentage points", 0, 100, False),
+    Measure.PAIN: MeasureInfo("pain rating", "points", 0, 10, False),
+    Measure.PSFS: MeasureInfo("activity score (PSFS)", "points", 0, 10, True),
+    Measure.DNF: MeasureInfo("deep neck flexor hold", "seconds", 0, 60, True),
+    Measure.CCFT: MeasureInfo("craniocervical flexion stage", "mmHg", 20, 30, True),
+    Measure.CVA: MeasureInfo("craniovertebral angle", "degrees", 30, 70, True),
+}
+
+
+def meaningful_change_in_value_units(measure: str) -> float | None:
+    """The meaningful change on the scale values are shown in (NDI: percent), or None."""
+    threshold = scoring.MEANINGFUL_CHANGE.get(measure)
+    if threshold is None:
+        return None
+    return threshold * _NDI_PERCENT_PER_POINT if measure == Measure.NDI else threshold
+
+
+# --- Results ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Week:
+    start: date
+    expected: float
+    completed: float
+
+    @property
+    def percent(self) -> int | None:
+        if self.expected <= 0:
+            return None
+        return round(min(1.0, self.completed / self.expected) * 100)
+
+
+@dataclass(frozen=True)
+class Streak:
+    days: int
+    since: date | None
+    through: date | None
+
+
+@dataclass(frozen=True)
+class PainDay:
+    day: date
+    before: float | None
+    after: float | None
+    sessions: int
+
+
+@dataclass(frozen=True)
+class Point:
+    day: date
+    value: float
+    records: int = 1
+    change: str = ""  # scoring.meaningful_change against the first point, "" for the first
+
+
+@dataclass(frozen=True)
+class Trend:
+    measure: str
+    label: str
+    points: list[Point]
+    meaningful_change: float | None
+    summary: str
+
+    @property
+    def baseline(self) -> Point | None:
+        return self.points[0] if self.points else None
+
+    @property
+    def latest(self) -> Point | None:
+        return self.points[-1] if self.points else None
+
+
+@dataclass(frozen=True)
+class WorkstationPoint:
+    day: date
+    score: float
+    out_of: int
+
+
+@dataclass(frozen=True)
+class BreakWeek:
+    start: date
+    posture_breaks: int
+    ergonomic_tasks: int
+
+
+@dataclass(frozen=True)
+class Upcoming:
+    measure: str
+    label: str
+    next_on: date
+    every_days: int
+
+
+@dataclass(frozen=True)
+class ProgramEnd:
+    title: str
+    status: str
+    end_date: date | None
+
+
+@dataclass(frozen=True)
+class Next:
+    questionnaires_due: list[services.Due]
+    questionnaires_upcoming: list[Upcoming]
+    today_expected: float
+    today_completed: float
+    next_program_day: date | None
+    programs: list[ProgramEnd]
+
+
+@dataclass(frozen=True)
+class Progress:
+    patient: User
+    today: date
+    own: bool
+    weeks: list[Week]
+    streak: Streak
+    pain: list[PainDay]
+    trends: list[Trend]
+    cva_left: list[Point]
+    cva_right: list[Point]
+    cva_summary: str
+    workstation: list[WorkstationPoint]
+    breaks: list[BreakWeek]
+    next: Next
+
+    @property
+    def this_week(self) -> Week:
+        return self.weeks[-1]
+
+    @property
+    def breaks_this_week(self) -> BreakWeek:
+        return self.breaks[-1]
+
+    @property
+    def posture_breaks_total(self) -> int:
+        return sum(week.posture_breaks for week in self.breaks)
+
+    @property
+    def ergonomic_tasks_total(self) -> int:
+        return sum(week.ergonomic_tasks for week in self.breaks)
+
+    @property
+    def first_week(self) -> date:
+        return self.weeks[0].start
+
+    @property
+    def cva_reference(self) -> int:
+        return scoring.FHP_REFERENCE_DEGREES
+
+
+# --- Formatting ---------------------------------------------------------------------------------
+
+
+def _round(value: float, places: int) -> float:
+    """Halves up on the number as written, as scoring rounds (33.35 -> 33.4)."""
+    return float(Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP))
+
+
+def number_text(value: float, places: int = 1) -> str:
+    """1.0 -> "1", 33.35 -> "33.4"."""
+    return f"{_round(value, places):g}"
+
+
+def day_text(day: date, today: date) -> str:
+    return dateformat.format(day, "j F" if day.year == today.year else "j F Y")
+
+
+def value_text(measure: str, value: float) -> str:
+    if measure == Measure.NDI:
+        return f"{number_text(value)}%"
+    if measure in (Measure.PAIN, Measure.PSFS):
+        return f"{number_text(value, 2)}/10"
+    if measure == Measure.DNF:
+        return f"{number_text(value)} s"
+    if measure == Measure.CCFT:
+        return f"{number_text(value)} mmHg"
+    return f"{number_text(value)}°"
+
+
+def _amount(value: float, unit: str) -> str:
+    """ "12 percentage points", "1 point", "0.5 points"."""
+    figure = number_text(value)
+    return f"{figure} {unit[:-1] if figure == '1' and unit.endswith('s') else unit}"
+
+
+def _sentence_start(own: bool, name: str) -> str:
+    return f"Your {name}" if own else name[0].upper() + name[1:]
+
+
+def trend_summary(measure: str, points: list[Point], *, today: date, own: bool) -> str:
+    """One plain sentence about the change from the first record to the latest."""
+    info = MEASURES[measure]
+    subject = _sentence_start(own, info.name)
+    if not points:
+        return ""
+    first, last = points[0], points[-1]
+    if len(points) == 1:
+        return (
+            f"{subject} was {value_text(measure, first.value)} on {day_text(first.day, today)}. "
+            "Record it again to see how it changes."
+        )
+    since = day_text(first.day, today)
+    figures = f"({value_text(measure, first.value)} then {value_text(measure, last.value)})"
+    difference = abs(last.value - first.value)
+    threshold = meaningful_change_in_value_units(measure)
+    if threshold is None:
+        return (
+            f"{subject} was {value_text(measure, last.value)} on {day_text(last.day, today)}, "
+            f"compared with {value_text(measure, first.value)} on {since}."
+        )
+    verdict = scoring.meaningful_change(measure, first.value, last.value)
+    if verdict == "better":
+        return (
+            f"{subject} improved by {_amount(difference, info.unit)} since {since} {figures}: "
+            "a meaningful change."
+        )
+    if verdict == "worse":
+        advice = " If you feel worse, tell your therapist." if own else ""
+        return (
+            f"{subject} got worse by {_amount(difference, info.unit)} since {since} {figures}: "
+            f"a meaningful change.{advice}"
+        )
+    if difference == 0:
+        return f"{subject} is the same as on {since} ({value_text(measure, first.value)})."
+    return (
+        f"{subject} changed by {_amount(difference, info.unit)} since {since} {figures}, "
+        f"less than the {_amount(threshold, info.unit)} that count as a meaningful change."
+    )
+
+
+# --- Pieces -------------------------------------------------------------------------------------
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def weekly(days: list[DayAdherence], *, first_week: date, today: date) -> list[Week]:
+    """Expected and completed doses per week (Monday first) from `first_week` to today's week;
+    days after today are not counted yet."""
+    totals: dict[date, list[float]] = {
+        first_week + timedelta(weeks=n): [0.0, 0.0]
+        for n in range((_monday(today) - first_week).days // 7 + 1)
+    }
+    for day in days:
+        if first_week <= day.day <= today:
+            total = totals[_monday(day.day)]
+            total[0] += day.expected
+            total[1] += day.completed
+    return [Week(start, expected, done) for start, (expected, done) in totals.items()]
+
+
+def streak(days: list[DayAdherence], *, today: date) -> Streak:
+    """The current streak (see the module docstring for the rule)."""
+    by_day = {d.day: d for d in days}
+    count, since, through = 0, None, None
+    day, idle = today, 0
+    while day in by_day:
+        row = by_day[day]
+        if row.expected <= 0:
+            idle += 1
+            if idle >= STREAK_IDLE_DAYS:
+                break
+        elif row.completed + _EPSILON >= row.expected:
+            idle = 0
+            count += 1
+            since = day
+            through = through or day
+        elif day == today:
+            idle = 0  # today is still open: it neither counts nor breaks the streak yet
+        else:
+            break
+        day -= timedelta(days=1)
+    return Streak(count, since, through)
+
+
+def _pain(patient: User, start: date, end: date) -> list[PainDay]:
+    rows = (
+        SessionLog.objects.filter(patient=patient, performed_on__range=(start, end))
+        .filter(Q(pain_before__isnull=False) | Q(pain_after__isnull=False))
+        .values("performed_on")
+        .annotate(before=Avg("pain_before"), after=Avg("pain_after"), sessions=Count("id"))
+        .order_by("performed_on")
+    )
+    return [
+        PainDay(
+            row["performed_on"],
+            None if row["before"] is None else _round(row["before"], 1),
+            None if row["after"] is None else _round(row["after"], 1),
+            row["sessions"],
+        )
+        for row in rows
+    ]
+
+
+def _outcome_points(patient: User) -> dict[tuple[str, str], list[tuple[date, float, int]]]:
+    """Per (measure, side) the mean value per day, oldest first (one grouped query)."""
+    rows = (
+        OutcomeRecord.objects.filter(
+            patient=patient, measure__in=[*TREND_MEASURES, Measure.CVA], value__isnull=False
+        )
+        .annotate(side=KT("detail__side"))
+        .values("measure", "side", "recorded_on")
+        .annotate(mean=Avg("value"), records=Count("id"))
+        .order_by("measure", "side", "recorded_on")
+    )
+    points: dict[tuple[str, str], list[tuple[date, float, int]]] = defaultdict(list)
+    for row in rows:
+        side = row["side"] if row["measure"] == Measure.CVA else ""
+        points[(row["measure"], side or "")].append(
+            (row["recorded_on"], row["mean"], row["records"])
+        )
+    return points
+
+
+def _marked(measure: str, rows: list[tuple[date, float, int]]) -> list[Point]:
+    """Points with each later one compared against the first (meaningful-change verdict)."""
+    places = 2 if measure == Measure.PSFS else 1
+    points: list[Point] = []
+    for day, mean, records in rows:
+        value = _round(mean, places)
+        change = ""
+        if points and measure in scoring.MEANINGFUL_CHANGE:
+            change = scoring.meaningful_change(measure, points[0].value, value)
+        points.append(Point(day, value, records, change))
+    return points
+
+
+def _cva_summary(left: list[Point], right: list[Point], *, today: date, own: bool) -> str:
+    if not left and not right:
+        return ""
+    parts = []
+    for name, points in (("left side", left), ("right side", right)):
+        if points:
+            last = points[-1]
+            parts.append(f"{name} {number_text(last.value)}° on {day_text(last.day, today)}")
+    subject = "Your latest angles" if own else "Latest angles"
+    return (
+        f"{subject}: {', '.join(parts)}. Angles below {scoring.FHP_REFERENCE_DEGREES}° are often "
+        "called forward head posture; the line is a reference point, not a diagnosis."
+    )
+
+
+def _workstation(patient: User) -> list[WorkstationPoint]:
+    rows = (
+        WorkstationCheck.objects.filter(patient=patient)
+        .values("checked_on")
+        .annotate(mean=Avg("score"), out_of=Max("out_of"))
+        .order_by("checked_on")
+    )
+    return [
+        WorkstationPoint(row["checked_on"], _round(row["mean"], 1), row["out_of"]) for row in rows
+    ]
+
+
+def _per_week(rows: Any) -> dict[date, int]:
+    # TruncWeek of a DateField is a date; a datetime would only come from a backend quirk.
+    return {week.date() if isinstance(week, datetime) else week: count for week, count in rows}
+
+
+def _breaks(patient: User, first_week: date, today: date) -> list[BreakWeek]:
+    posture = _per_week(
+        PostureBreak.objects.filter(patient=patient, done_on__range=(first_week, today))
+        .annotate(week=TruncWeek("done_on"))
+        .values("week")
+        .annotate(n=Count("id"))
+        .order_by("week")
+        .values_list("week", "n")
+    )
+    ergonomic = _per_week(
+        ExerciseLog.objects.filter(
+            session__patient=patient,
+            performed_on__range=(first_week, today),
+            item__exercise__category=Category.ERGONOMIC,
+            skipped=False,
+            dose_fraction__gt=0,
+        )
+        .annotate(week=TruncWeek("performed_on"))
+        .values("week")
+        .annotate(n=Count("id"))
+        .order_by("week")
+        .values_list("week", "n")
+    )
+    starts = [first_week + timedelta(weeks=n) for n in range(WEEKS)]
+    return [BreakWeek(s, posture.get(s, 0), ergonomic.get(s, 0)) for s in starts]
+
+
+def _upcoming(patient: User, today: date, due: list[services.Due]) -> list[Upcoming]:
+    """Scheduled questionnaires not due today, with the date each is next due (same rule as
+    services.questionnaires_due)."""
+    last = (
+        OutcomeRecord.objects.filter(patient=patient, measure=OuterRef("measure"))
+        .values("measure")
+        .annotate(last=Max("recorded_on"))
+        .values("last")
+    )
+    due_now = {d.measure for d in due}
+    upcoming = []
+    for schedule in (
+        QuestionnaireSchedule.objects.filter(patient=patient)
+        .annotate(last_on=Subquery(last))
+        .order_by("measure")
+    ):
+        if schedule.measure in due_now:
+            continue
+        next_on = schedule.starts_on
+        if schedule.last_on is not None and schedule.last_on >= schedule.starts_on:
+            next_on = schedule.last_on + timedelta(days=schedule.every_days)
+        upcoming.append(
+            Upcoming(
+                schedule.measure,
+                Measure(schedule.measure).label,
+                max(next_on, today + timedelta(days=1)),
+                schedule.every_days,
+            )
+        )
+    return sorted(upcoming, key=lambda u: u.next_on)
+
+
+def _next(patient: User, today: date, days: list[DayAdherence]) -> Next:
+    due = services.questionnaires_due(patient, today)
+    today_row = next((d for d in days if d.day == today), None)
+    next_day = next((d.day for d in days if d.day > today and d.expected > 0), None)
+    programs = [
+        ProgramEnd(title, status, end_date)
+        for title, status, end_date in Program.objects.filter(
+            patient=patient, status__in=[Status.ACTIVE, Status.PAUSED]
+        )
+        .order_by("start_date", "pk")
+        .values_list("title", "status", "end_date")
+    ]
+    return Next(
+        questionnaires_due=due,
+        questionnaires_upcoming=_upcoming(patient, today, due),
+        today_expected=today_row.expected if today_row else 0.0,
+        today_completed=today_row.completed if today_row else 0.0,
+        next_program_day=next_day,
+        programs=programs,
+    )
+
+
+# --- Everything together ------------------------------------------------------------------------
+
+
+def progress_for(patient: User, *, own: bool) -> Progress:
+    """A patient's progress as of their local today; `own` words the sentences for the patient
+    ("Your pain rating ...") rather than for their care team. A fixed number of queries."""
+    today = patient_today(patient)
+    first_week = _monday(today) - timedelta(weeks=WEEKS - 1)
+    days = adherence_by_day(
+        patient=patient,
+        start=min(first_week, today - timedelta(days=STREAK_WINDOW_DAYS)),
+        end=today + timedelta(days=LOOKAHEAD_DAYS),
+    )
+    outcome_rows = _outcome_points(patient)
+    trends = []
+    for measure in TREND_MEASURES:
+        points = _marked(measure, outcome_rows.get((measure, ""), []))
+        trends.append(
+            Trend(
+                measure=measure,
+                label=Measure(measure).label,
+                points=points,
+                meaningful_change=meaningful_change_in_value_units(measure),
+                summary=trend_summary(measure, points, today=today, own=own),
+            )
+        )
+    left = _marked(Measure.CVA, outcome_rows.get((Measure.CVA, "left"), []))
+    right = _marked(Measure.CVA, outcome_rows.get((Measure.CVA, "right"), []))
+    return Progress(
+        patient=patient,
+        today=today,
+        own=own,
+        weeks=weekly(days, first_week=first_week, today=today),
+        streak=streak(days, today=today),
+        pain=_pain(patient, first_week, today),
+        trends=trends,
+        cva_left=left,
+        cva_right=right,
+        cva_summary=_cva_summary(left, right, today=today, own=own),
+        workstation=_workstation(patient),
+        breaks=_breaks(patient, first_week, today),
+        next=_next(patient, today, days),
+    )
+
+
+@dataclass(frozen=True)
+class OutcomeRow:
+    record: OutcomeRecord
+    url: str
+    shown: str  # the value as shown ("40%", "32 s", "—" for range of motion or not scored)
+
+
+def outcome_records(patient: User) -> list[OutcomeRow]:
+    """Every outcome record of the patient, newest first, with who entered it (one query)."""
+    outcome_path = _outcome_path()
+    rows = []
+    for record in (
+        OutcomeRecord.objects.filter(patient=patient)
+        .select_related("entered_by")
+        .order_by("-recorded_on", "-entered_at", "-pk")
+    ):
+        shown = "—" if record.value is None else value_text(record.measure, record.value)
+        if record.measure == Measure.CVA and record.detail.get("side"):
+            shown = f"{shown} ({record.detail['side']})"
+        rows.append(OutcomeRow(record, outcome_path.format(record.public_id), shown))
+    return rows
+
+
+def _outcome_path() -> str:
+    """The outcome detail page's path with {} for the id (the page is the measures part's; a
+    plain path until its URL exists)."""
+    marker = "00000000-0000-0000-0000-000000000000"
+    try:
+        return reverse("outcome_detail", args=[marker]).replace(marker, "{}")
+    except NoReverseMatch:
+        return "/outcomes/{}/"

@@ -1,0 +1,18 @@
+"""The patient's progress page: adherence, streak, pain, outcome trends, posture, what's next."""
+
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from accounts.access import AuthedRequest, role_required
+from accounts.models import Role
+
+from .progress import progress_for
+from .progress_charts import chart_specs
+
+
+@role_required(Role.PATIENT)
+def progress(request: AuthedRequest) -> HttpResponse:
+    data = progress_for(request.user, own=True)
+    return render(
+        request, "outcomes/progress.html", {"progress": data, "charts": chart_specs(data)}
+    )
