@@ -305,6 +305,11 @@ CELERY_BEAT_SCHEDULE = {
     # Rules about time passing (no session for N days). Keyed per gap, so it is safe hourly; it
     # runs hourly so each patient is checked soon after their local day turns.
     "alerts-daily": {"task": "rehab.alerts.tasks.evaluate_alerts_daily", "schedule": 3600.0},
+    # Due questionnaires (once per due date, so safe hourly; hourly so local days turn soon).
+    "questionnaire-reminders": {
+        "task": "rehab.outcomes.tasks.send_questionnaire_reminders",
+        "schedule": 3600.0,
+    },
 }
 HEARTBEAT_STALE_SECONDS = env_int("HEARTBEAT_STALE_SECONDS", 120)
 

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, OuterRef, Subquery
+from django.urls import reverse
 
 from accounts.models import Role, User
 from rehab.programs.services import patient_today
@@ -84,6 +85,40 @@ def may_record(by: User, patient: User, measure: str) -> bool:
     return by.role == Role.THERAPIST and by.clinic_id == patient.clinic_id
 
 
+def psfs_activities(patient: User) -> list[str]:
+    """The activity names of the patient's latest PSFS, in order ([] before the first)."""
+    last = (
+        OutcomeRecord.objects.filter(patient=patient, measure=Measure.PSFS)
+        .order_by("-recorded_on", "-entered_at", "-pk")
+        .values_list("detail", flat=True)
+        .first()
+    )
+    if not last:
+        return []
+    return [str(row["name"]) for row in last.get("activities", [])]
+
+
+def _check_same_activities(patient: User, result: scoring.Score) -> None:
+    """The PSFS compares the same activities over time: after the first one, a patient rates
+    the activities already chosen; only their therapist changes the list."""
+    before = psfs_activities(patient)
+    if not before:
+        return
+    activities = result.detail["activities"]
+    assert isinstance(activities, list)
+    now = {str(row["name"]).casefold() for row in activities}
+    if now != {name.casefold() for name in before}:
+        raise ValidationError(
+            {
+                "activities": (
+                    "Rate the same activities as last time: "
+                    + ", ".join(before)
+                    + ". Ask your therapist if they should change."
+                )
+            }
+        )
+
+
 @transaction.atomic
 def outcome_record(
     *,
@@ -107,6 +142,11 @@ def outcome_record(
     if errors:
         raise ValidationError(errors)
     result = score(measure, inputs)
+    if measure == Measure.NDI and result.detail["answered"] == 0:
+        # Scoring calls it "not scored"; with nothing answered it is no record at all.
+        raise ValidationError({"items": "Answer the sections that apply to you."})
+    if measure == Measure.PSFS and by.pk == patient.pk:
+        _check_same_activities(patient, result)
     assert patient.clinic_id is not None
     return OutcomeRecord.objects.create(
         clinic_id=patient.clinic_id,
@@ -134,12 +174,57 @@ def questionnaire_set(
         raise ValidationError({"measure": "Only questionnaires can be scheduled."})
     if not 7 <= every_days <= 90:
         raise ValidationError({"every_days": "Every 7 to 90 days."})
+    today = patient_today(patient)
+    if abs((starts_on - today).days) > BACKDATE_DAYS:
+        raise ValidationError({"starts_on": "Start within a year of today."})
     schedule, _ = QuestionnaireSchedule.objects.update_or_create(
         patient=patient,
         measure=measure,
         defaults={"every_days": every_days, "starts_on": starts_on, "created_by": by},
     )
     return schedule
+
+
+@transaction.atomic
+def questionnaire_remove(*, patient: User, measure: str) -> bool:
+    """Stop asking the patient for `measure`; True if there was a schedule."""
+    deleted, _ = QuestionnaireSchedule.objects.filter(patient=patient, measure=measure).delete()
+    return deleted > 0
+
+
+@transaction.atomic
+def questionnaires_replace(
+    *, patient: User, by: User, wanted: Mapping[str, tuple[int, date] | None]
+) -> list[QuestionnaireSchedule]:
+    """Set the patient's questionnaire schedules at once: each measure in `wanted` maps to
+    (every_days, starts_on), or None to remove it; measures left out are removed too. All or
+    nothing: one bad row stores none."""
+    for measure in wanted:
+        if measure not in QUESTIONNAIRES:
+            raise ValidationError({"measure": f"{measure!r} is not a questionnaire we schedule."})
+    kept = []
+    for measure in QUESTIONNAIRES:
+        row = wanted.get(measure)
+        if row is None:
+            questionnaire_remove(patient=patient, measure=measure)
+            continue
+        every_days, starts_on = row
+        try:
+            kept.append(
+                questionnaire_set(
+                    patient=patient,
+                    by=by,
+                    measure=measure,
+                    every_days=every_days,
+                    starts_on=starts_on,
+                )
+            )
+        except ValidationError as error:
+            # Name the questionnaire, so a form or API can put the error next to it.
+            raise ValidationError(
+                {f"{measure}.{key}": messages for key, messages in error.message_dict.items()}
+            ) from error
+    return kept
 
 
 @dataclass(frozen=True)
@@ -149,22 +234,109 @@ class Due:
     last_on: date | None
 
 
-def questionnaires_due(patient: User, on: date) -> list[Due]:
-    """The scheduled questionnaires the patient should fill in on `on` (one query)."""
-    last = (
-        OutcomeRecord.objects.filter(patient=patient, measure=OuterRef("measure"))
-        .values("measure")
+def _last_recorded() -> Subquery:
+    """The latest recorded_on of the schedule's patient and measure, for `.annotate()`."""
+    return Subquery(
+        OutcomeRecord.objects.filter(patient=OuterRef("patient"), measure=OuterRef("measure"))
+        .values("patient", "measure")
         .annotate(last=Max("recorded_on"))
         .values("last")
     )
-    due = []
-    for schedule in QuestionnaireSchedule.objects.filter(patient=patient).annotate(
-        last_on=Subquery(last)
+
+
+def next_due_on(schedule: QuestionnaireSchedule, last_on: date | None) -> date:
+    """The start date, then `every_days` after the last time it was filled in (from the start
+    on: an answer from before the schedule began does not count)."""
+    if last_on is not None and last_on >= schedule.starts_on:
+        return last_on + timedelta(days=schedule.every_days)
+    return schedule.starts_on
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    schedule: QuestionnaireSchedule
+    last_on: date | None
+    next_on: date
+
+
+def questionnaire_schedules(patient: User) -> list[ScheduleRow]:
+    """The patient's schedules with their last answer and next due date (one query)."""
+    rows = []
+    for schedule in (
+        QuestionnaireSchedule.objects.filter(patient=patient)
+        .annotate(last_on=_last_recorded())
+        .order_by("measure")
     ):
         last_on: date | None = schedule.last_on
-        next_on = schedule.starts_on
-        if last_on is not None and last_on >= schedule.starts_on:
-            next_on = last_on + timedelta(days=schedule.every_days)
-        if on >= next_on:
-            due.append(Due(schedule.measure, Measure(schedule.measure).label, last_on))
-    return due
+        rows.append(ScheduleRow(schedule, last_on, next_due_on(schedule, last_on)))
+    return rows
+
+
+def questionnaires_due(patient: User, on: date) -> list[Due]:
+    """The scheduled questionnaires the patient should fill in on `on` (one query)."""
+    return [
+        Due(row.schedule.measure, Measure(row.schedule.measure).label, row.last_on)
+        for row in questionnaire_schedules(patient)
+        if on >= row.next_on
+    ]
+
+
+# --- Questionnaire reminders ----------------------------------------------------------------------
+
+QUESTIONNAIRE_KIND = "questionnaire"
+
+
+def questionnaire_reminder_url(measure: str, due_on: date) -> str:
+    """Where the reminder leads. The due date in it also makes it the reminder's identity: one
+    notification per schedule and due date (see `questionnaire_reminders_send`)."""
+    return f"{reverse('outcome_new_self', args=[measure])}?due={due_on.isoformat()}"
+
+
+def questionnaire_reminders_send() -> int:
+    """One in-app notification for each questionnaire that is due, once per due date.
+
+    Safe to run again and from two workers at once: each schedule row is locked while its
+    reminder is checked and written, and a reminder with the same link (measure and due date)
+    means it was sent. A questionnaire left unanswered keeps its due date, so it is not repeated
+    every hour. Patients who turned in-app reminders off, and inactive accounts, get none.
+    Returns how many notifications were created.
+    """
+    from rehab.reminders.models import Channel, Notification, ReminderPreferences
+    from rehab.reminders.services import notify
+
+    muted = ReminderPreferences.objects.filter(in_app_on=False).values("patient")
+    candidates = (
+        QuestionnaireSchedule.objects.filter(patient__is_active=True)
+        .exclude(patient__in=muted)
+        .select_related("patient__patient_profile")
+        .annotate(last_on=_last_recorded())
+    )
+    sent = 0
+    for schedule in candidates.iterator(chunk_size=500):
+        due_on = next_due_on(schedule, schedule.last_on)
+        if patient_today(schedule.patient) < due_on:
+            continue
+        url = questionnaire_reminder_url(schedule.measure, due_on)
+        with transaction.atomic():
+            locked = QuestionnaireSchedule.objects.select_for_update().filter(pk=schedule.pk)
+            if locked.first() is None:
+                continue  # removed meanwhile
+            if Notification.objects.filter(
+                recipient=schedule.patient, kind=QUESTIONNAIRE_KIND, url=url
+            ).exists():
+                continue
+            label = Measure(schedule.measure).label
+            notify(
+                recipient=schedule.patient,
+                kind=QUESTIONNAIRE_KIND,
+                title=f"Time to fill in: {label}",
+                body=(
+                    f"Your therapist asks you to fill in the {label} about every "
+                    f"{schedule.every_days} days. It takes a few minutes and shows how you are "
+                    "doing over time."
+                ),
+                url=url,
+                channels=[Channel.IN_APP],
+            )
+            sent += 1
+    return sent

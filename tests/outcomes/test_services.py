@@ -6,9 +6,10 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
-from rehab.outcomes import services
-from rehab.outcomes.models import OutcomeRecord
+from rehab.outcomes import services, tasks
+from rehab.outcomes.models import OutcomeRecord, QuestionnaireSchedule
 from rehab.programs.services import patient_today
+from rehab.reminders.models import Notification, Outbox, ReminderPreferences
 
 NDI_17 = [2, 1, 3, 0, 2, 1, 2, 3, 1, 2]  # total 17 -> 34 %, moderate
 
@@ -119,3 +120,119 @@ def test_only_questionnaires_are_scheduled_every_7_to_90_days(world):
         services.questionnaire_set(
             patient=world.alice, by=world.carol, measure="ndi", every_days=3, starts_on=today
         )
+
+
+def test_a_patient_rates_the_same_psfs_activities_their_therapist_changes_them(world):
+    today = patient_today(world.alice)
+
+    def psfs(by, *names):
+        return services.outcome_record(
+            patient=world.alice, by=by, measure="psfs", recorded_on=today,
+            inputs={"activities": [{"name": name, "rating": 5} for name in names]},
+        )  # fmt: skip
+
+    psfs(world.alice, "Reading", "Driving")
+    psfs(world.alice, "driving", "Reading ")  # order, case and spaces do not matter
+    with pytest.raises(ValidationError) as error:
+        psfs(world.alice, "Reading")
+    assert "driving, Reading." in error.value.message_dict["activities"][0], "the latest names"
+    psfs(world.carol, "Reading", "Gardening")
+    assert services.psfs_activities(world.alice) == ["Reading", "Gardening"]
+    psfs(world.alice, "Gardening", "Reading")
+
+
+def test_the_schedule_is_replaced_all_or_nothing(world):
+    today = patient_today(world.alice)
+    services.questionnaire_set(
+        patient=world.alice, by=world.carol, measure="pain", every_days=7, starts_on=today
+    )
+    with pytest.raises(ValidationError) as error:
+        services.questionnaires_replace(
+            patient=world.alice,
+            by=world.carol,
+            wanted={"ndi": (14, today), "psfs": (3, today)},
+        )
+    assert error.value.message_dict == {"psfs.every_days": ["Every 7 to 90 days."]}
+    assert list(QuestionnaireSchedule.objects.values_list("measure", flat=True)) == ["pain"]
+    services.questionnaires_replace(
+        patient=world.alice, by=world.carol, wanted={"ndi": (14, today), "pain": None}
+    )
+    assert list(QuestionnaireSchedule.objects.values_list("measure", flat=True)) == ["ndi"]
+
+
+def test_a_schedule_starts_within_a_year(world):
+    far = patient_today(world.alice) + timedelta(days=366)
+    with pytest.raises(ValidationError) as error:
+        services.questionnaire_set(
+            patient=world.alice, by=world.carol, measure="ndi", every_days=14, starts_on=far
+        )
+    assert "starts_on" in error.value.message_dict
+
+
+def test_an_answer_from_before_the_start_does_not_count(world):
+    today = patient_today(world.alice)
+    services.outcome_record(
+        patient=world.alice, by=world.alice, measure="pain",
+        recorded_on=today - timedelta(days=1), inputs={"value": 3},
+    )  # fmt: skip
+    services.questionnaire_set(
+        patient=world.alice, by=world.carol, measure="pain", every_days=7, starts_on=today
+    )
+    (row,) = services.questionnaire_schedules(world.alice)
+    assert row.next_on == today and row.last_on == today - timedelta(days=1)
+
+
+# --- Questionnaire reminders (the hourly task) --------------------------------------------------
+
+
+def _reminders(patient):
+    return list(
+        Notification.objects.filter(recipient=patient, kind="questionnaire").values_list(
+            "url", flat=True
+        )
+    )
+
+
+def test_a_due_questionnaire_is_reminded_once_per_due_date(world):
+    today = patient_today(world.alice)
+    started = today - timedelta(days=14)
+    services.questionnaire_set(
+        patient=world.alice, by=world.carol, measure="ndi", every_days=14, starts_on=started
+    )
+    services.questionnaire_set(
+        patient=world.alice, by=world.carol, measure="pain", every_days=7,
+        starts_on=today + timedelta(days=1),
+    )  # fmt: skip
+    assert tasks.send_questionnaire_reminders() == 1
+    assert tasks.send_questionnaire_reminders() == 0
+    assert _reminders(world.alice) == [f"/outcomes/new/ndi/?due={started.isoformat()}"]
+    notification = Notification.objects.get()
+    assert notification.title == "Time to fill in: Neck Disability Index"
+    assert list(notification.deliveries.values_list("channel", flat=True)) == ["in_app"]
+    assert Outbox.objects.count() == 1
+
+    # Filled in on the day it was due: due again 14 days later (today), a new reminder.
+    services.outcome_record(
+        patient=world.alice, by=world.alice, measure="ndi", recorded_on=started,
+        inputs={"items": NDI_17},
+    )  # fmt: skip
+    assert tasks.send_questionnaire_reminders() == 1
+    assert tasks.send_questionnaire_reminders() == 0
+    assert _reminders(world.alice)[0] == f"/outcomes/new/ndi/?due={today.isoformat()}"
+
+
+def test_no_reminder_when_muted_inactive_or_not_due(world):
+    today = patient_today(world.alice)
+    for patient in (world.alice, world.bob, world.heidi):
+        services.questionnaire_set(
+            patient=patient, by=world.carol, measure="ndi", every_days=14, starts_on=today
+        )
+    services.outcome_record(
+        patient=world.heidi, by=world.heidi, measure="ndi", recorded_on=today,
+        inputs={"items": NDI_17},
+    )  # fmt: skip
+    ReminderPreferences.objects.create(patient=world.alice, in_app_on=False)
+    world.bob.is_active = False
+    world.bob.save(update_fields=["is_active"])
+    assert tasks.send_questionnaire_reminders() == 0
+    assert not Notification.objects.exists()
