@@ -55,14 +55,16 @@ def get_invitation_or_404(*, viewer: User, public_id: str) -> Invitation:
     return get_object_or_404(pending_invitations(viewer=viewer), public_id=public_id)
 
 
-def caseload(*, therapist: User) -> QuerySet[User]:
-    """The therapist's own patients, newest first, for their landing page."""
-    return (
-        patients_visible_to(therapist)
-        .filter(care_team_links__therapist=therapist)
-        .select_related("patient_profile")
-        .order_by("full_name")
-    )
+def caseload(*, therapist: User, query: str = "") -> QuerySet[User]:
+    """The therapist's own patients by name, optionally only those whose name or email
+    contains `query`."""
+    if therapist.role != Role.THERAPIST:
+        return User.objects.none()
+    patients = patients_visible_to(therapist)
+    query = query.strip()
+    if query:
+        patients = patients.filter(Q(full_name__icontains=query) | Q(email__icontains=query))
+    return patients.select_related("patient_profile").order_by("full_name", "pk")
 
 
 def clinic_counts(*, viewer: User) -> dict[str, int]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import api, views
 
 urlpatterns = [
     path("", views.index, name="index"),
@@ -11,4 +11,6 @@ urlpatterns = [
 ]
 
 # Dashboard API under /api/v1/ (rehab/urls.py).
-api_urlpatterns: list = []
+api_urlpatterns = [
+    path("caseload/", api.Caseload.as_view(), name="api_caseload"),
+]

@@ -9,6 +9,7 @@ from accounts import selectors as account_selectors
 from accounts.access import AuthedRequest, role_required
 from accounts.forms import ClinicSettingsForm
 from accounts.models import Role
+from rehab.outcomes import dashboards
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -32,14 +33,37 @@ def home(request: AuthedRequest) -> HttpResponse:
 
 @role_required(Role.THERAPIST)
 def caseload(request: AuthedRequest) -> HttpResponse:
-    patients = account_selectors.caseload(therapist=request.user)
-    return render(request, "home/caseload.html", {"patients": patients})
+    """Every patient on the caseload, those needing attention first, with the reasons why."""
+    filters = dashboards.CaseloadFilters.from_params(request.GET)
+    rows = dashboards.caseload_rows(therapist=request.user, query=filters.query)
+    shown = dashboards.filter_rows(rows, filters)
+    # Only when a search found nobody: is the caseload itself empty? (one more query at most)
+    has_patients = bool(rows) or (
+        bool(filters.query)
+        and account_selectors.caseload(therapist=request.user).filter(is_active=True).exists()
+    )
+    return render(
+        request,
+        "home/caseload.html",
+        {
+            "rows": shown,
+            "total": len(rows),
+            "needing_attention": sum(1 for row in rows if row.flags),
+            "has_patients": has_patients,
+            "filters": filters,
+            "reasons": list(dashboards.Reason),
+            "threshold": request.user.clinic.adherence_threshold_percent
+            if request.user.clinic
+            else 0,
+        },
+    )
 
 
 @role_required(Role.STAFF)
 def clinic_home(request: AuthedRequest) -> HttpResponse:
-    counts = account_selectors.clinic_counts(viewer=request.user)
-    return render(request, "home/clinic.html", {"counts": counts})
+    """The clinic at a glance: people, adherence, caseloads, reminder delivery, open alerts."""
+    dashboard = dashboards.clinic_dashboard(viewer=request.user)
+    return render(request, "home/clinic.html", {"counts": dashboard.counts, "dashboard": dashboard})
 
 
 @role_required(Role.STAFF)
