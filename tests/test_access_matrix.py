@@ -9,8 +9,16 @@ API requests other than GET send an empty JSON object, so a code past the access
 endpoint's answer to an empty body (400 where fields are required).
 """
 
+import io
+
 import pytest
+from django.core.files.storage import FileSystemStorage
 from django.urls import URLPattern, URLResolver, get_resolver
+from PIL import Image
+
+from rehab.outcomes import posture
+from rehab.outcomes import services as outcomes
+from rehab.outcomes.models import CalendarFeed, PosturePhoto
 
 from rehab.programs.models import Protocol
 from tests.factories import ExerciseFactory
@@ -70,6 +78,52 @@ MATRIX: list[tuple[str, str, list[int]]] = [
     ("GET", "/checkin/", [302, 200, 200, 403, 403, 403, 403, 403]),
     ("POST", "/checkin/", [302, 400, 400, 403, 403, 403, 403, 403]),
     ("GET", "/checkin/{checkin}/", [302, 200, 404, 200, 404, 404, 200, 404]),
+    # Outcome measures, posture, progress and exports (rehab/outcomes). {outcome} is alice's pain
+    # rating, {photo} her side photo; staff see records but not photos (decision 19). Patients
+    # fill in questionnaires ({patient_measure}: ndi); clinical tests ({clinician_measure}: dnf)
+    # need the therapist.
+    ("GET", "/outcomes/new/{patient_measure}/", [302, 200, 200, 403, 403, 403, 403, 403]),
+    ("POST", "/outcomes/new/{patient_measure}/", [302, 400, 400, 403, 403, 403, 403, 403]),
+    ("GET", "/outcomes/new/{clinician_measure}/", [302, 404, 404, 403, 403, 403, 403, 403]),
+    (
+        "GET",
+        "/patients/{alice}/outcomes/new/{clinician_measure}/",
+        [302, 403, 403, 200, 404, 404, 403, 403],
+    ),
+    (
+        "POST",
+        "/patients/{alice}/outcomes/new/{clinician_measure}/",
+        [302, 403, 403, 400, 404, 404, 403, 403],
+    ),
+    ("GET", "/outcomes/{outcome}/", [302, 200, 404, 200, 404, 404, 200, 404]),
+    ("GET", "/patients/{alice}/questionnaires/", [302, 403, 403, 200, 404, 404, 200, 404]),
+    # An empty form is valid: it unticks every questionnaire.
+    ("POST", "/patients/{alice}/questionnaires/", [302, 403, 403, 302, 404, 404, 403, 404]),
+    ("GET", "/photos/", [302, 200, 200, 403, 403, 403, 403, 403]),
+    ("GET", "/photos/new/", [302, 200, 200, 403, 403, 403, 403, 403]),
+    ("POST", "/photos/new/", [302, 400, 400, 403, 403, 403, 403, 403]),
+    ("GET", "/photos/{photo}/", [302, 200, 404, 200, 404, 404, 404, 404]),
+    ("POST", "/photos/{photo}/", [302, 400, 404, 400, 404, 404, 404, 404]),
+    ("GET", "/photos/{photo}/image/", [302, 200, 404, 200, 404, 404, 404, 404]),
+    ("GET", "/photos/{photo}/delete/", [302, 200, 404, 403, 404, 404, 404, 404]),
+    ("POST", "/photos/{photo}/delete/", [302, 302, 404, 403, 404, 404, 404, 404]),
+    ("GET", "/patients/{alice}/photos/", [302, 403, 403, 200, 404, 404, 403, 403]),
+    ("GET", "/patients/{alice}/photos/new/", [302, 403, 403, 200, 404, 404, 403, 403]),
+    ("POST", "/patients/{alice}/photos/new/", [302, 403, 403, 400, 404, 404, 403, 403]),
+    ("GET", "/workstation/", [302, 200, 200, 403, 403, 403, 403, 403]),
+    ("POST", "/workstation/", [302, 400, 400, 403, 403, 403, 403, 403]),
+    ("GET", "/patients/{alice}/workstation/", [302, 403, 403, 200, 404, 404, 403, 403]),
+    ("POST", "/posture-breaks/", [302, 302, 302, 403, 403, 403, 403, 403]),
+    ("GET", "/progress/", [302, 200, 200, 403, 403, 403, 403, 403]),
+    ("GET", "/record/", [302, 200, 200, 403, 403, 403, 403, 403]),
+    ("GET", "/record/export.csv", [302, 200, 200, 403, 403, 403, 403, 403]),
+    ("GET", "/record/export.fhir.json", [302, 200, 200, 403, 403, 403, 403, 403]),
+    ("POST", "/record/calendar/", [302, 400, 400, 403, 403, 403, 403, 403]),
+    ("GET", "/patients/{alice}/export.csv", [302, 403, 403, 200, 404, 404, 200, 404]),
+    ("GET", "/patients/{alice}/export.fhir.json", [302, 403, 403, 200, 404, 404, 200, 404]),
+    # The token in the link is the credential (calendar apps cannot sign in).
+    ("GET", "/calendar/{calendar_token}.ics", [200] * 8),
+    ("GET", "/calendar/not-a-token.ics", [404] * 8),
     ("GET", "/clinic/settings/", STAFF_ONLY),
     ("POST", "/clinic/settings/", [302, 403, 403, 403, 403, 403, 400, 400]),
     ("GET", "/invite/{token}/", [200, 409, 409, 409, 409, 409, 409, 409]),
@@ -115,6 +169,22 @@ MATRIX: list[tuple[str, str, list[int]]] = [
         "/api/v1/notifications/{notification}/read/",
         [403, 200, 404, 404, 404, 404, 404, 404],
     ),
+    ("GET", "/api/v1/outcomes/", API_READ),
+    ("POST", "/api/v1/outcomes/", [403, 400, 400, 400, 400, 400, 403, 403]),
+    ("GET", "/api/v1/outcomes/{outcome}/", [403, 200, 404, 200, 404, 404, 200, 404]),
+    ("GET", "/api/v1/patients/{alice}/questionnaires/", [403, 200, 404, 200, 404, 404, 200, 404]),
+    ("PUT", "/api/v1/patients/{alice}/questionnaires/", [403, 403, 404, 400, 404, 404, 403, 404]),
+    ("GET", "/api/v1/photos/", [403, 200, 200, 200, 200, 200, 403, 403]),
+    ("POST", "/api/v1/photos/", [403, 400, 400, 400, 400, 400, 403, 403]),
+    ("GET", "/api/v1/photos/{photo}/", [403, 200, 404, 200, 404, 404, 404, 404]),
+    ("DELETE", "/api/v1/photos/{photo}/", [403, 204, 404, 403, 404, 404, 404, 404]),
+    ("POST", "/api/v1/photos/{photo}/mark/", [403, 400, 404, 400, 404, 404, 404, 404]),
+    ("GET", "/api/v1/workstation-checks/", [403, 200, 200, 200, 200, 200, 403, 403]),
+    ("POST", "/api/v1/workstation-checks/", [403, 400, 400, 403, 403, 403, 403, 403]),
+    ("POST", "/api/v1/posture-breaks/", [403, 201, 201, 403, 403, 403, 403, 403]),
+    ("GET", "/api/v1/progress/", [403, 200, 200, 403, 403, 403, 403, 403]),
+    ("GET", "/api/v1/patients/{alice}/progress/", [403, 200, 404, 200, 404, 404, 200, 404]),
+    ("GET", "/api/v1/caseload/", [403, 403, 403, 200, 200, 200, 403, 403]),
     ("GET", "/api/schema/", [200] * 8),
     ("GET", "/api/docs/", [200] * 8),
 ]
@@ -124,7 +194,7 @@ NOT_IN_MATRIX_PREFIXES = ("accounts/", "admin/", "healthz", "api/docs/")
 
 
 @pytest.fixture
-def objects(world, django_capture_on_commit_callbacks):
+def objects(world, django_capture_on_commit_callbacks, tmp_path, monkeypatch):
     from accounts import services
     from rehab.programs import selectors
     from rehab.programs import services as programs
@@ -170,7 +240,28 @@ def objects(world, django_capture_on_commit_callbacks):
     checkin = alerts.checkin_submit(
         patient=world.alice, answers={key: key == "walking" for key, _ in RED_FLAG_QUESTIONS}
     )
+    outcome = outcomes.outcome_record(
+        patient=world.alice, by=world.alice, measure="pain", recorded_on=today, inputs={"value": 3}
+    )
+    # Photos go to a folder of this test's own (the storage is bound when the model loads).
+    monkeypatch.setattr(
+        PosturePhoto._meta.get_field("image"),
+        "storage",
+        FileSystemStorage(location=tmp_path / "private"),
+    )
+    jpeg = io.BytesIO()
+    Image.new("RGB", (800, 600), "grey").save(jpeg, "JPEG")
+    jpeg.seek(0)
+    photo = posture.photo_upload(
+        patient=world.alice, by=world.alice, side="right", taken_on=today, upload=jpeg
+    )
+    feed = CalendarFeed.objects.create(patient=world.alice, token="calendar-token-of-the-test")
     return {
+        "outcome": outcome.public_id,
+        "patient_measure": "ndi",
+        "clinician_measure": "dnf",
+        "photo": photo.public_id,
+        "calendar_token": feed.token,
         "alert": checkin.alerts.get().public_id,
         "checkin": checkin.public_id,
         "notification": notification.public_id,

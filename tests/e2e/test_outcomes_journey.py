@@ -8,6 +8,7 @@ her at the top with the reason written out.
 
 import io
 import re
+
 import pytest
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
@@ -70,7 +71,9 @@ def test_patient_marks_a_side_photo_and_rises_on_the_caseload_after_a_pain_spike
     world.clinic_a.adherence_threshold_percent = 0
     world.clinic_a.save(update_fields=["adherence_threshold_percent"])
     # A quiet patient whose name sorts first, with the same program and nothing logged yet.
-    aaron = PatientFactory(clinic=world.clinic_a, full_name="Aaron Quiet", email="aaron@example.org")
+    aaron = PatientFactory(
+        clinic=world.clinic_a, full_name="Aaron Quiet", email="aaron@example.org"
+    )
     assign(aaron, carol)
     daily_program(aaron, carol)
     daily_program(alice, carol)
@@ -110,7 +113,9 @@ def test_patient_marks_a_side_photo_and_rises_on_the_caseload_after_a_pain_spike
     photo = PosturePhoto.objects.get(patient=alice)
     record = OutcomeRecord.objects.get(patient=alice, measure=Measure.CVA)
     assert photo.outcome == record and photo.side == "right"
-    assert abs(record.value - 44.1) <= 0.6, "taps land within a few pixels of the drawn points"
+    assert record.value is not None and abs(record.value - 44.1) <= 0.6, (
+        "taps land within a few pixels of the drawn points"
+    )
     with photo.image.open("rb") as stored, Image.open(stored) as kept:
         assert not kept.getexif(), "the stored photo carries no EXIF (no GPS)"
 

@@ -178,7 +178,11 @@ class Command(BaseCommand):
             patient,
             Measure.PSFS,
             20,
-            {"activities": [{"name": n, "rating": r} for n, r in zip(activities, [3, 4, 5])]},
+            {
+                "activities": [
+                    {"name": n, "rating": r} for n, r in zip(activities, [3, 4, 5], strict=True)
+                ]
+            },
         )
         for days_ago, value in ((20, 6), (13, 5), (6, 4), (1, 3)):
             record(patient, Measure.PAIN, days_ago, {"value": value})
@@ -213,9 +217,11 @@ class Command(BaseCommand):
             patient=patient, by=therapist, measure=Measure.PSFS, every_days=14, starts_on=start
         )
         keys = [key for key, _ in WORKSTATION_ITEMS]
+        clinic = patient.clinic
+        assert clinic is not None
         for days_ago, yes in ((18, {"chair", "breaks"}), (4, set(keys) - {"pillow"})):
             WorkstationCheck.objects.create(
-                clinic_id=patient.clinic_id,
+                clinic=clinic,
                 patient=patient,
                 checked_on=today - timedelta(days=days_ago),
                 entered_by=patient,
