@@ -19,7 +19,6 @@ from PIL import Image
 from rehab.outcomes import posture
 from rehab.outcomes import services as outcomes
 from rehab.outcomes.models import CalendarFeed, PosturePhoto
-
 from rehab.programs.models import Protocol
 from tests.factories import ExerciseFactory
 
