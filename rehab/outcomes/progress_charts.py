@@ -123,7 +123,7 @@ def chart_specs(progress: Progress) -> list[Chart]:
         )
     charts.append(
         Chart(
-            id="chart-pain",
+            id="chart-session-pain",
             group="Exercises",
             title="Pain before and after exercising",
             summary=pain_summary,

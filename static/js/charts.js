@@ -86,11 +86,7 @@
         ctx.lineTo(left + width, Math.round(y));
         ctx.stroke();
       });
-      ctx.fillStyle = MUTED;
-      ctx.font = fontPx(11);
-      ctx.textAlign = "left";
-      ctx.textBaseline = "top";
-      ctx.fillText(band.label, left + 4 * uPlot.pxRatio, top + 3 * uPlot.pxRatio);
+      // The band's meaning is written under the chart (a label here would cross the line).
       ctx.restore();
     };
   }
@@ -176,6 +172,8 @@
         },
         ...spec.series.map((s) => seriesOptions(s, unit)),
       ],
+      // Series names only: hover values crowd a phone, and the table holds every figure.
+      legend: { live: false },
       hooks: { drawAxes: [drawBand(spec)], draw: [drawRefs(spec)] },
     };
     const data = [xs, ...spec.series.map((s) => s.values)];

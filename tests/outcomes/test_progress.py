@@ -7,6 +7,7 @@ progress module; all dates below are written relative to it.
 """
 
 import json
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -168,7 +169,7 @@ def test_pain_before_and_after_is_averaged_per_day(client, world, pinned):
 
     pain = [(p.day, p.before, p.after, p.sessions) for p in response.context["progress"].pain]
     assert pain == [(on(-2), 5.0, 3.0, 2), (on(-1), 3.0, None, 1)]
-    chart = _chart(response, "chart-pain")
+    chart = _chart(response, "chart-session-pain")
     assert chart.data["series"][1]["values"] == [3.0, None]
     assert chart.rows == [[chart.rows[0][0], "5", "3", "2"], [chart.rows[1][0], "3", "—", "1"]]
 
@@ -508,3 +509,25 @@ def test_the_patient_detail_runs_the_same_queries_with_5_or_60_sessions_and_outc
     alice = _queries(client, world.carol, f"/patients/{world.alice.public_id}/")
     bob = _queries(client, world.dave, f"/patients/{world.bob.public_id}/")
     assert alice == bob
+
+
+def test_every_chart_has_its_own_element_and_data(client, world, pinned):
+    """Session pain and the pain rating outcome are two charts: ids must not collide, or the
+    second chart draws the first one's data."""
+    program = _program(world, world.alice, world.carol, on(-3))
+    _log(world.alice, program, on(-1), pain=(6, 4))
+    outcomes.outcome_record(
+        patient=world.alice,
+        by=world.alice,
+        measure="pain",
+        recorded_on=on(0),
+        inputs={"value": 2},
+    )
+    client.force_login(world.alice)
+    page = client.get("/progress/").content.decode()
+    ids = re.findall(r'<div class="chart" id="([^"]+)" data-chart="([^"]+)"', page)
+    assert len(ids) >= 3
+    assert len({chart for chart, _ in ids}) == len(ids)
+    assert len({script for _, script in ids}) == len(ids)
+    for _, script in ids:
+        assert page.count(f'id="{script}"') == 1
