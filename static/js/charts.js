@@ -4,6 +4,7 @@
 //    y: {min, max, unit}, refs: [{value, label}], band: {lo, hi, label}}
 // Drawn with uPlot (global `uPlot`, static/vendor/uplot); the width follows the container and
 // the chart is redrawn when it changes. The figures are also in a table next to each chart.
+// Caseload sparklines are <div data-sparkline="[ratio or null, ...]"> (rehab/home/templatetags).
 (() => {
   "use strict";
   const DAY = 86400;
@@ -200,6 +201,54 @@
     (root || document).querySelectorAll("[data-chart]").forEach((el) => {
       if (el.dataset.drawn !== "true") build(el);
     });
+    (root || document).querySelectorAll("[data-sparkline]").forEach((el) => {
+      if (el.dataset.drawn !== "true") sparkline(el);
+    });
+  }
+
+  // A caseload row's adherence per day, oldest first: a bar per day (full = every dose done), a
+  // short red bar for a day with doses due and none done, nothing for a day with none due.
+  const DONE = "#0b6e6e";
+  const MISSED = "#b42318";
+  function sparkline(el) {
+    if (typeof uPlot === "undefined") return;
+    const values = JSON.parse(el.dataset.sparkline);
+    const xs = values.map((_, i) => i);
+    const done = values.map((v) => (v == null || v === 0 ? null : Math.max(v, 0.08)));
+    const missed = values.map((v) => (v === 0 ? 0.12 : null));
+    const bars = (color) => ({
+      stroke: color,
+      fill: color,
+      width: 0,
+      points: { show: false },
+      paths: uPlot.paths.bars({ size: [0.8, 8] }),
+    });
+    const plot = new uPlot(
+      {
+        width: el.clientWidth || 140,
+        height: 28,
+        padding: [2, 0, 0, 0],
+        legend: { show: false },
+        cursor: { show: false },
+        select: { show: false },
+        axes: [{ show: false }, { show: false }],
+        scales: {
+          x: { time: false, range: () => [-0.5, values.length - 0.5] },
+          y: { range: () => [0, 1] },
+        },
+        series: [{}, bars(DONE), bars(MISSED)],
+      },
+      [xs, done, missed],
+      el,
+    );
+    el.dataset.drawn = "true";
+    if (typeof ResizeObserver !== "undefined") {
+      new ResizeObserver(() => {
+        if (el.clientWidth && el.clientWidth !== plot.width) {
+          plot.setSize({ width: el.clientWidth, height: 28 });
+        }
+      }).observe(el);
+    }
   }
 
   if (document.readyState === "loading") {

@@ -86,6 +86,8 @@ def test_patient_marks_a_side_photo_and_rises_on_the_caseload_after_a_pain_spike
     expect(rows.nth(0)).to_contain_text("Aaron Quiet")
     expect(rows.nth(1)).to_contain_text("Alice Patient")
     expect(rows.nth(1)).to_contain_text("Nothing flagged")
+    # Each row's adherence sparkline is drawn by the chart library.
+    expect(desk.locator("table.caseload .sparkline canvas")).to_have_count(2)
 
     # The patient adds a side photo from her progress page.
     phone = new_page(**PHONE)

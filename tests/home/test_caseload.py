@@ -352,6 +352,8 @@ def test_a_row_shows_reasons_sparkline_last_activity_and_program(client, world, 
     assert "Red flag</a>" in page and "1 open alert" in page
     assert 'role="img" aria-label="Adherence by week over the last 4 weeks, oldest first: ' in page
     assert "100%, 100%, 100%, 100%" in page
+    # The daily figures for the chart library: 28 days, all done.
+    assert 'data-sparkline="[' + ", ".join(["1.0"] * 28) + ']"' in page
     assert ">today</span>" in page and "Active" in page
 
 

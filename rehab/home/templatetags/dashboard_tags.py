@@ -1,18 +1,15 @@
-"""Small server-drawn pictures for the dashboards (no JavaScript needed)."""
+"""Dashboard helpers: adherence sparklines (drawn by uPlot in static/js/charts.js)."""
 
+import json
 from collections.abc import Sequence
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from rehab.outcomes.dashboards import DayDoses, ratio_of
 
 register = template.Library()
-
-BAR_WIDTH = 4
-BAR_GAP = 1
-HEIGHT = 24
 
 
 def _percent(ratio: float | None) -> str:
@@ -31,36 +28,14 @@ def sparkline_summary(days: Sequence[DayDoses]) -> str:
 
 @register.simple_tag
 def sparkline(days: Sequence[DayDoses]) -> SafeString:
-    """Daily adherence as an inline SVG bar chart, one bar per day, oldest on the left.
+    """Daily adherence, oldest first, for static/js/charts.js to draw with uPlot as small bars.
 
-    A full bar is every expected dose done; a day with nothing prescribed shows a short grey
-    tick, a day with doses expected and none done a thin red line. The aria-label says the same
-    per week in words.
+    The values are each day's ratio (0 to 1) or null when nothing was prescribed; the element's
+    accessible name says the same per week in words, so nothing is only visible as a picture.
     """
-    width = max(1, len(days) * (BAR_WIDTH + BAR_GAP) - BAR_GAP)
-    bars = []
-    for index, day in enumerate(days):
-        x = index * (BAR_WIDTH + BAR_GAP)
-        ratio = day.ratio
-        if ratio is None:
-            bars.append((x, HEIGHT - 1, 1, "spark-rest"))
-        elif ratio == 0:
-            bars.append((x, HEIGHT - 2, 2, "spark-missed"))
-        else:
-            height = max(2, round(ratio * HEIGHT))
-            bars.append((x, HEIGHT - height, height, "spark-done"))
-    rects = format_html_join(
-        "",
-        '<rect x="{}" y="{}" width="' + str(BAR_WIDTH) + '" height="{}" class="{}"></rect>',
-        bars,
-    )
+    values = [None if day.ratio is None else round(day.ratio, 3) for day in days]
     return format_html(
-        '<svg class="sparkline" role="img" aria-label="{}" viewBox="0 0 {} {}" width="{}" '
-        'height="{}" preserveAspectRatio="none" focusable="false">{}</svg>',
+        '<div class="sparkline" role="img" aria-label="{}" data-sparkline="{}"></div>',
         sparkline_summary(days),
-        width,
-        HEIGHT,
-        width,
-        HEIGHT,
-        rects,
+        json.dumps(values),
     )
