@@ -221,7 +221,7 @@
       fill: color,
       width: 0,
       points: { show: false },
-      paths: uPlot.paths.bars({ size: [0.8, 8] }),
+      paths: uPlot.paths.bars({ size: [0.7, 4] }),
     });
     const plot = new uPlot(
       {
