@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
+from . import audit
 from .models import Role, User
 
 
@@ -56,7 +57,7 @@ def can_view_patient(viewer: User, patient: User) -> bool:
 def get_patient_or_404(viewer: User, public_id: UUID | str) -> User:
     """The patient with `public_id` if `viewer` may see them, else 404."""
     try:
-        return (
+        return audit.noted(
             patients_visible_to(viewer).select_related("patient_profile").get(public_id=public_id)
         )
     except (User.DoesNotExist, ValueError) as exc:
@@ -72,7 +73,7 @@ def clinic_members_for_staff(viewer: User) -> QuerySet[User]:
 
 def get_member_or_404(viewer: User, public_id: UUID | str) -> User:
     try:
-        return clinic_members_for_staff(viewer).get(public_id=public_id)
+        return audit.noted(clinic_members_for_staff(viewer).get(public_id=public_id))
     except (User.DoesNotExist, ValueError) as exc:
         raise Http404("No such person.") from exc
 

@@ -15,3 +15,7 @@ class AccountsConfig(AppConfig):
         auditlog.register(PatientProfile)
         auditlog.register(CaseloadAssignment)
         auditlog.register(Invitation, exclude_fields=["token_hash"])
+
+        from . import signals
+
+        signals.connect()

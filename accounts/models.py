@@ -3,6 +3,7 @@
 import uuid
 import zoneinfo
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
@@ -222,3 +223,114 @@ class Invitation(models.Model):
         if self.expires_at <= now:
             return "expired"
         return "pending"
+
+
+# --- Audit trail ----------------------------------------------------------------------------------
+
+
+class AuditLogIsAppendOnly(Exception):
+    """Raised on any attempt to change or remove an audit event."""
+
+    def __init__(self) -> None:
+        super().__init__("The audit log is append-only: events cannot be changed or deleted.")
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    """Inserts and reads only. The PostgreSQL trigger of migration 0004 enforces the same below
+    the ORM."""
+
+    def update(self, **kwargs: object) -> int:
+        raise AuditLogIsAppendOnly
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditLogIsAppendOnly
+
+    def bulk_update(self, *args: object, **kwargs: object) -> int:
+        raise AuditLogIsAppendOnly
+
+
+class AuditKind(models.TextChoices):
+    READ = "read", "Read health data"
+    EXPORT = "export", "Exported health data"
+    LOGIN = "login", "Signed in"
+    LOGOUT = "logout", "Signed out"
+    LOGIN_FAILED = "login_failed", "Failed sign-in"
+    MFA_ADDED = "mfa_added", "Authenticator added"
+    MFA_REMOVED = "mfa_removed", "Authenticator removed"
+    MFA_USED = "mfa_used", "Authenticator code used"
+    MFA_FAILED = "mfa_failed", "Wrong authenticator code"
+    RECOVERY_CODES_GENERATED = "recovery_codes_generated", "Recovery codes generated"
+    RECOVERY_CODE_USED = "recovery_code_used", "Recovery code used"
+    PASSWORD_CHANGED = "password_changed", "Password changed"
+    PASSWORD_RESET = "password_reset", "Password reset"
+    AUDIT_EXPORT = "audit_export", "Audit log exported"
+
+
+class AuditEvent(models.Model):
+    """One read of a patient's health data, one sign-in event or one audit export (changes to
+    records are django-auditlog's LogEntry). Append-only.
+
+    The people and the clinic are referenced without a database constraint and never cascade:
+    the record of an access outlives the account, and `email` keeps who it was.
+    """
+
+    at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=32, choices=AuditKind.choices)
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_role = models.CharField(max_length=16, blank=True)
+    # The actor's address at the time, or the address tried in a failed sign-in.
+    email = models.CharField(max_length=254, blank=True)
+    clinic = models.ForeignKey(
+        Clinic,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    patient = models.ForeignKey(
+        User,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    route = models.CharField(max_length=100, blank=True)
+    method = models.CharField(max_length=8, blank=True)
+    path = models.CharField(max_length=500, blank=True)
+    query = models.CharField(max_length=1000, blank=True)
+    object_ids = models.JSONField(default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["clinic", "at"], name="auditevent_clinic_at"),
+            models.Index(fields=["patient", "at"], name="auditevent_patient_at"),
+            models.Index(fields=["actor", "at"], name="auditevent_actor_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} by {self.email or self.actor_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AuditLogIsAppendOnly
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AuditLogIsAppendOnly

@@ -77,9 +77,11 @@ def invitation_create(
     ):
         raise ValidationError({"therapist": "Choose a therapist of this clinic for a patient."})
     # A new invitation replaces any pending one for the same address in this clinic.
-    Invitation.objects.filter(
+    for pending in Invitation.objects.select_for_update().filter(
         clinic=clinic, email__iexact=email, accepted_at=None, revoked_at=None
-    ).update(revoked_at=timezone.now())
+    ):
+        pending.revoked_at = timezone.now()
+        pending.save(update_fields=["revoked_at"])
     invitation = Invitation(
         clinic=clinic,
         email=email,
@@ -105,8 +107,13 @@ def invitation_resend(*, invitation: Invitation) -> Invitation:
     return invitation
 
 
+@transaction.atomic
 def invitation_revoke(*, invitation: Invitation) -> None:
-    Invitation.objects.filter(pk=invitation.pk, accepted_at=None).update(revoked_at=timezone.now())
+    # Saved through the model (not queryset.update) so the audit log records the change.
+    locked = Invitation.objects.select_for_update().filter(pk=invitation.pk, accepted_at=None)
+    for row in locked:
+        row.revoked_at = timezone.now()
+        row.save(update_fields=["revoked_at"])
 
 
 def invitation_for_token(token: str) -> Invitation | None:
@@ -136,12 +143,17 @@ def invitation_accept(*, token: str, full_name: str, password: str) -> User:
     user = User(email=invitation.email, full_name=full_name.strip(), role=invitation.role)
     user.clinic = invitation.clinic
     validate_password(password, user)
-    # Claim the invitation with a conditional update so two concurrent accepts cannot both win.
-    claimed = Invitation.objects.filter(
-        pk=invitation.pk, accepted_at=None, revoked_at=None, expires_at__gt=timezone.now()
-    ).update(accepted_at=timezone.now())
-    if claimed != 1:
+    # Claim the invitation on its locked row so two concurrent accepts cannot both win (and the
+    # audit log records the change, which a queryset update would skip).
+    claimed = (
+        Invitation.objects.select_for_update()
+        .filter(pk=invitation.pk, accepted_at=None, revoked_at=None, expires_at__gt=timezone.now())
+        .first()
+    )
+    if claimed is None:
         raise InvitationUnusable
+    claimed.accepted_at = timezone.now()
+    claimed.save(update_fields=["accepted_at"])
     user.set_password(password)
     try:
         with transaction.atomic():
@@ -156,7 +168,8 @@ def invitation_accept(*, token: str, full_name: str, password: str) -> User:
             CaseloadAssignment.objects.create(
                 patient=user, therapist=invitation.therapist, assigned_by=invitation.invited_by
             )
-    Invitation.objects.filter(pk=invitation.pk).update(accepted_user=user)
+    claimed.accepted_user = user
+    claimed.save(update_fields=["accepted_user"])
     return user
 
 
@@ -171,14 +184,15 @@ def user_deactivate(*, user: User, by: User) -> None:
     """Stop `user` from signing in; their open sessions end at once. Their records stay."""
     if user.pk == by.pk:
         raise ValidationError("You cannot deactivate your own account.")
-    User.objects.filter(pk=user.pk).update(is_active=False, deactivated_at=timezone.now())
-    user.refresh_from_db(fields=["is_active", "deactivated_at"])
+    # Saved through the model (not queryset.update) so the audit log records the change.
+    user.is_active, user.deactivated_at = False, timezone.now()
+    user.save(update_fields=["is_active", "deactivated_at"])
     _end_sessions(user)
 
 
 def user_reactivate(*, user: User) -> None:
-    User.objects.filter(pk=user.pk).update(is_active=True, deactivated_at=None)
-    user.refresh_from_db(fields=["is_active", "deactivated_at"])
+    user.is_active, user.deactivated_at = True, None
+    user.save(update_fields=["is_active", "deactivated_at"])
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_audit
 
 urlpatterns = [
     path("staff/people/", views.people, name="staff_people"),
@@ -36,5 +36,7 @@ urlpatterns = [
         views.invitation_revoke,
         name="staff_invitation_revoke",
     ),
+    path("staff/audit/", views_audit.audit_log, name="staff_audit"),
+    path("staff/audit/export.csv", views_audit.audit_export, name="staff_audit_export"),
     path("invite/<str:token>/", views.invitation_accept, name="invitation_accept"),
 ]

@@ -48,6 +48,9 @@ MATRIX: list[tuple[str, str, list[int]]] = [
     ("POST", "/staff/people/{alice}/reactivate/", STAFF_A_POST),
     ("POST", "/staff/invitations/{invitation}/resend/", STAFF_A_POST),
     ("POST", "/staff/invitations/{invitation}/revoke/", STAFF_A_POST),
+    # The clinic's audit trail (accounts/views_audit.py): each staff member sees their own clinic's.
+    ("GET", "/staff/audit/", STAFF_ONLY),
+    ("GET", "/staff/audit/export.csv", STAFF_ONLY),
     ("GET", "/patients/{alice}/", [302, 403, 403, 200, 404, 404, 200, 404]),
     # Programs on the web (rehab/programs/prescribe.py, views.py).
     ("GET", "/patients/{alice}/programs/new/", [302, 403, 403, 200, 404, 404, 403, 403]),

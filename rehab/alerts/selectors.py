@@ -5,6 +5,7 @@ from uuid import UUID
 from django.db.models import QuerySet
 from django.http import Http404
 
+from accounts import audit
 from accounts.access import patients_visible_to
 from accounts.models import Role, User
 
@@ -22,7 +23,7 @@ def alerts_visible_to(viewer: User) -> QuerySet[Alert]:
 
 def get_alert_or_404(viewer: User, public_id: UUID | str) -> Alert:
     try:
-        return alerts_visible_to(viewer).get(public_id=public_id)
+        return audit.noted(alerts_visible_to(viewer).get(public_id=public_id))
     except (Alert.DoesNotExist, ValueError) as exc:
         raise Http404("No such alert.") from exc
 
@@ -39,7 +40,7 @@ def checkins_visible_to(viewer: User) -> QuerySet[RedFlagCheckin]:
 
 def get_checkin_or_404(viewer: User, public_id: UUID | str) -> RedFlagCheckin:
     try:
-        return checkins_visible_to(viewer).get(public_id=public_id)
+        return audit.noted(checkins_visible_to(viewer).get(public_id=public_id))
     except (RedFlagCheckin.DoesNotExist, ValueError) as exc:
         raise Http404("No such check-in.") from exc
 

@@ -18,6 +18,7 @@ _NAV = {
         ("Alerts", "alert_list"),
         ("Exercise library", "library"),
         ("Protocols", "protocol_list"),
+        ("Audit", "staff_audit"),
     ],
 }
 

@@ -27,6 +27,7 @@ from django.db.models import Count, QuerySet
 from django.http import Http404
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from accounts import audit
 from accounts.access import patients_visible_to
 from accounts.models import Role, User
 from rehab.programs.services import patient_today
@@ -155,7 +156,7 @@ def photos_visible_to(viewer: User) -> QuerySet[PosturePhoto]:
 
 def get_photo_or_404(viewer: User, public_id: UUID | str) -> PosturePhoto:
     try:
-        return photos_visible_to(viewer).get(public_id=public_id)
+        return audit.noted(photos_visible_to(viewer).get(public_id=public_id))
     except (PosturePhoto.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404("No such photo.") from exc
 

@@ -5,6 +5,7 @@ from uuid import UUID
 from django.db.models import QuerySet
 from django.http import Http404
 
+from accounts import audit
 from accounts.access import patients_visible_to
 from accounts.models import User
 
@@ -21,6 +22,6 @@ def outcomes_visible_to(viewer: User) -> QuerySet[OutcomeRecord]:
 
 def get_outcome_or_404(viewer: User, public_id: UUID | str) -> OutcomeRecord:
     try:
-        return outcomes_visible_to(viewer).get(public_id=public_id)
+        return audit.noted(outcomes_visible_to(viewer).get(public_id=public_id))
     except (OutcomeRecord.DoesNotExist, ValueError) as exc:
         raise Http404("No such outcome.") from exc

@@ -9,7 +9,14 @@ class ProgramsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from .models import ExerciseLog, Program, ProgramItem, ProgramVersion, SessionLog
+        from .models import (
+            ExerciseLog,
+            Program,
+            ProgramItem,
+            ProgramPause,
+            ProgramVersion,
+            SessionLog,
+        )
 
-        for model in (Program, ProgramVersion, ProgramItem, SessionLog, ExerciseLog):
+        for model in (Program, ProgramVersion, ProgramItem, ProgramPause, SessionLog, ExerciseLog):
             auditlog.register(model)

@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import F, Q, QuerySet, Sum
 from django.http import Http404
 
+from accounts import audit
 from accounts.access import patients_visible_to
 from accounts.models import User
 
@@ -32,7 +33,7 @@ def programs_visible_to(viewer: User) -> QuerySet[Program]:
 def get_program_or_404(viewer: User, public_id: UUID | str) -> Program:
     """A program of a patient `viewer` may see, else 404 (never confirms foreign ids)."""
     try:
-        return (
+        return audit.noted(
             programs_visible_to(viewer)
             .select_related("patient__patient_profile", "created_by")
             .get(public_id=public_id)
@@ -47,7 +48,7 @@ def sessions_visible_to(viewer: User) -> QuerySet[SessionLog]:
 
 def get_session_or_404(viewer: User, public_id: UUID | str) -> SessionLog:
     try:
-        return sessions_visible_to(viewer).get(public_id=public_id)
+        return audit.noted(sessions_visible_to(viewer).get(public_id=public_id))
     except (SessionLog.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404("No such session.") from exc
 

@@ -237,9 +237,12 @@ def _locked(program: Program) -> Program:
 @transaction.atomic
 def program_pause(*, program: Program, on: date) -> None:
     """Pause from `on`: nothing is expected from that day until resumed."""
-    if _locked(program).status != Status.ACTIVE:
+    locked = _locked(program)
+    if locked.status != Status.ACTIVE:
         raise ValidationError("Only an active program can be paused.")
-    Program.objects.filter(pk=program.pk).update(status=Status.PAUSED)
+    # Saved through the model (not queryset.update) so the audit log records the change.
+    locked.status = Status.PAUSED
+    locked.save(update_fields=["status"])
     ProgramPause.objects.create(program=program, starts_on=max(on, program.start_date))
     program.status = Status.PAUSED
 
@@ -247,9 +250,11 @@ def program_pause(*, program: Program, on: date) -> None:
 @transaction.atomic
 def program_resume(*, program: Program, on: date) -> None:
     """Resume from `on` (the pause ends the day before; resumed the day it began, it is empty)."""
-    if _locked(program).status != Status.PAUSED:
+    locked = _locked(program)
+    if locked.status != Status.PAUSED:
         raise ValidationError("Only a paused program can be resumed.")
-    Program.objects.filter(pk=program.pk).update(status=Status.ACTIVE)
+    locked.status = Status.ACTIVE
+    locked.save(update_fields=["status"])
     for pause in ProgramPause.objects.filter(program=program, ends_on=None):
         pause.ends_on = max(on, pause.starts_on) - timedelta(days=1)
         pause.save(update_fields=["ends_on"])
@@ -259,16 +264,21 @@ def program_resume(*, program: Program, on: date) -> None:
 @transaction.atomic
 def program_end(*, program: Program, on: date) -> None:
     """End the program after `on`: nothing is expected or can be logged later."""
-    if _locked(program).status == Status.ENDED:
+    locked = _locked(program)
+    if locked.status == Status.ENDED:
         return
     end = max(on, program.start_date)
-    Program.objects.filter(pk=program.pk).update(status=Status.ENDED, end_date=end)
-    ProgramItem.objects.filter(version__program=program).exclude(active_to__lt=end).update(
-        active_to=end
-    )
+    locked.status, locked.end_date = Status.ENDED, end
+    locked.save(update_fields=["status", "end_date"])
+    for item in ProgramItem.objects.filter(version__program=program).exclude(active_to__lt=end):
+        item.active_to = end
+        item.save(update_fields=["active_to"])
     # Pauses that would begin after the end no longer matter; open ones close at the end.
-    ProgramPause.objects.filter(program=program, starts_on__gt=end).delete()
-    ProgramPause.objects.filter(program=program, ends_on=None).update(ends_on=end)
+    for pause in ProgramPause.objects.filter(program=program, starts_on__gt=end):
+        pause.delete()
+    for pause in ProgramPause.objects.filter(program=program, ends_on=None):
+        pause.ends_on = end
+        pause.save(update_fields=["ends_on"])
     program.status, program.end_date = Status.ENDED, end
 
 
