@@ -10,12 +10,13 @@ PYTEST_WORKERS ?= 2
 
 NODE_STAMP := node_modules/.installed
 
-.PHONY: help install run test lint typecheck migrations-check pytest e2e test-postgres browser lock clean compose-check vendor
+.PHONY: help install run test lint typecheck migrations-check pytest e2e test-postgres browser lock clean compose-check vendor verify
 
 help:
 	@echo "make run            start web, Celery worker and beat, embedded broker, demo data"
 	@echo "make test           ruff, mypy, migrations check, pytest (incl. browser tests)"
 	@echo "make test-postgres  pytest against a throwaway PostgreSQL cluster"
+	@echo "make verify         long checks (pytest -m verify) and the load test, SQLite and PostgreSQL"
 	@echo "make lock           re-pin requirements*.lock from pyproject.toml"
 
 $(STAMP): requirements-dev.lock
@@ -63,13 +64,29 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# Tests marked `verify` take long (fault tests that wait out real timeouts, fuzzing): `make verify`.
 pytest: install browser $(NODE_STAMP)
-	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not verify" $(PYTEST_ARGS)
 
 test: lint typecheck migrations-check pytest
 
 test-postgres: install browser $(NODE_STAMP)
-	bash .ci/with-postgres $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	bash .ci/with-postgres $(BIN)/pytest -n $(PYTEST_WORKERS) -m "not verify" $(PYTEST_ARGS)
+
+# The long checks, on SQLite and on PostgreSQL: the tests marked `verify` (with the output of
+# passed tests, where they print their figures), then the load test (bench/load/run.py: 16
+# patients for 60 s through gunicorn; zero errors and every 201 stored once, or it fails).
+LOAD_SECONDS ?= 60
+LOAD_USERS ?= 16
+verify: install browser $(NODE_STAMP)
+	@echo "== pytest -m verify (SQLite)"
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -m verify -rfEP $(PYTEST_ARGS)
+	@echo "== pytest -m verify (PostgreSQL)"
+	bash .ci/with-postgres $(BIN)/pytest -n $(PYTEST_WORKERS) -m verify -rfEP $(PYTEST_ARGS)
+	@echo "== load test (SQLite)"
+	$(BIN)/python bench/load/run.py --seconds $(LOAD_SECONDS) --users $(LOAD_USERS)
+	@echo "== load test (PostgreSQL)"
+	bash .ci/with-postgres $(BIN)/python bench/load/run.py --seconds $(LOAD_SECONDS) --users $(LOAD_USERS)
 
 compose-check:
 	bash deploy/check-compose.sh
