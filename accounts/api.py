@@ -6,6 +6,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from rehab.programs.api.common import FORBIDDEN
+
 from .models import User
 
 
@@ -31,6 +33,6 @@ class MeSerializer(serializers.ModelSerializer):
 
 
 class Me(APIView):
-    @extend_schema(summary="The signed-in user", responses={200: MeSerializer})
+    @extend_schema(summary="The signed-in user", responses={200: MeSerializer, 403: FORBIDDEN})
     def get(self, request: Request) -> Response:
         return Response(MeSerializer(request.user).data)

@@ -1,9 +1,10 @@
 """Read API of the exercise library: /api/v1/exercises/ and /api/v1/muscles/."""
 
 from django.db.models import QuerySet
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers
+
+from rehab.programs.api.common import FORBIDDEN, _bad_request, _not_found, _validated
 
 from . import selectors
 from .models import Category, Exercise, Muscle
@@ -85,27 +86,42 @@ class ExerciseDetailSerializer(ExerciseListSerializer):
         ]
 
 
+class ExerciseFilterSerializer(serializers.Serializer):
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text="Search name, summary, equipment.",
+    )
+    category = serializers.ChoiceField(
+        choices=Category.choices, required=False, help_text="Only this category."
+    )
+    muscle = serializers.SlugField(
+        required=False, max_length=60, help_text="A muscle slug (see /api/v1/muscles/)."
+    )
+
+
 @extend_schema_view(
     get=extend_schema(
         summary="List the exercise library",
         description="Shared exercises and your clinic's own, 20 a page.",
-        parameters=[
-            OpenApiParameter("q", OpenApiTypes.STR, description="Search name, summary, equipment."),
-            OpenApiParameter("category", OpenApiTypes.STR, enum=Category.values),
-            OpenApiParameter("muscle", OpenApiTypes.STR, description="A muscle slug."),
-        ],
+        parameters=[ExerciseFilterSerializer],
+        responses={
+            200: ExerciseListSerializer(many=True),
+            400: _bad_request(("Bad filter", {"category": ['"x" is not a valid choice.']})),
+            403: FORBIDDEN,
+        },
     )
 )
 class ExerciseList(generics.ListAPIView):
     serializer_class = ExerciseListSerializer
 
     def get_queryset(self) -> QuerySet[Exercise]:
-        params = self.request.query_params
-        category = params.get("category", "")
+        params = _validated(ExerciseFilterSerializer, self.request.query_params)
         return selectors.exercise_search(
             viewer=self.request.user,  # type: ignore[arg-type]
             query=params.get("q", "").strip(),
-            category=category if category in Category.values else "",
+            category=params.get("category", ""),
             muscle=params.get("muscle", ""),
         )
 
@@ -113,7 +129,7 @@ class ExerciseList(generics.ListAPIView):
 @extend_schema_view(
     get=extend_schema(
         summary="One exercise with its instructions and safety text",
-        responses={200: ExerciseDetailSerializer, 404: None},
+        responses={200: ExerciseDetailSerializer, 403: FORBIDDEN, 404: _not_found("exercise")},
     )
 )
 class ExerciseDetail(generics.RetrieveAPIView):
@@ -128,7 +144,12 @@ class ExerciseDetail(generics.RetrieveAPIView):
         )
 
 
-@extend_schema_view(get=extend_schema(summary="Muscles used by the library"))
+@extend_schema_view(
+    get=extend_schema(
+        summary="Muscles used by the library",
+        responses={200: MuscleSerializer(many=True), 403: FORBIDDEN},
+    )
+)
 class MuscleList(generics.ListAPIView):
     serializer_class = MuscleSerializer
     pagination_class = None

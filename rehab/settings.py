@@ -355,6 +355,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Sides appear as `side` and as a session entry's `target_side`: one enum, not two.
     "ENUM_NAME_OVERRIDES": {"SideEnum": "exercises.models.Side"},
+    # Every operation documents the errors it answers with, in the shared error bodies.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "rehab.ops.schema.document_error_responses",
+    ],
 }
 
 # --- Misc ---------------------------------------------------------------------------------------

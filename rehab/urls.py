@@ -72,3 +72,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]
+
+# Under /api/, a URL that matches nothing (an id that is not a UUID) answers the documented JSON
+# 404; pages keep the HTML one.
+handler404 = "rehab.ops.schema.api_not_found"

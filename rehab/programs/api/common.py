@@ -10,6 +10,7 @@ from typing import Any, cast
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import QueryDict
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, PermissionDenied
@@ -18,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.settings import api_settings
 
 from accounts.models import User
+from rehab.ops.schema import VALIDATION_ERROR
 from rehab.programs import services
 
 IDEMPOTENCY_KEY_MAX = 100
@@ -86,8 +88,84 @@ def _service_errors() -> Iterator[None]:
         raise serializers.ValidationError(_error_body(flat)) from error
 
 
+_NOT_A = {
+    "string": "Not a valid string.",
+    "integer": "A valid integer is required.",
+    "number": "A valid number is required.",
+    "boolean": "Must be a valid boolean.",
+    "object": "Expected an object.",
+    "array": "Expected a list.",
+}
+
+
+def _json_type(field: serializers.Field) -> str | None:
+    """The JSON type a field's input must have, as the schema documents it. DRF itself also
+    takes 5 for "5", "5" for 5, "yes" for true and 123 for a UUID; the API does not."""
+    if isinstance(field, serializers.BooleanField):
+        return "boolean"
+    if isinstance(field, serializers.IntegerField):
+        return "integer"
+    if isinstance(field, serializers.FloatField | serializers.DecimalField):
+        return "number"
+    if isinstance(field, serializers.CharField | serializers.ChoiceField | serializers.UUIDField):
+        return "string"
+    if isinstance(field, serializers.DateField | serializers.DateTimeField):
+        return "string"
+    if isinstance(field, serializers.DictField | serializers.Serializer):
+        return "object"
+    if isinstance(field, serializers.ListField | serializers.ListSerializer):
+        return "array"
+    return None  # custom fields check their own input
+
+
+def _has_type(value: Any, kind: str) -> bool:
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if kind == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "number":
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if kind == "string":
+        return isinstance(value, str)
+    if kind == "object":
+        return isinstance(value, dict)
+    return isinstance(value, list)
+
+
+def _type_errors(field: serializers.Field, value: Any, path: str) -> dict[str, list[str]]:
+    """Values of the wrong JSON type under `field`, by path; null is left to the field."""
+    kind = _json_type(field)
+    if value is None or kind is None:
+        return {}
+    if not _has_type(value, kind):
+        return {path or "detail": [_NOT_A[kind]]}
+    errors: dict[str, list[str]] = {}
+    if isinstance(field, serializers.Serializer):
+        for name, child in field.fields.items():
+            if name in value and not child.read_only:
+                errors |= _type_errors(child, value[name], f"{path}.{name}" if path else name)
+    elif isinstance(field, serializers.ListSerializer | serializers.ListField):
+        if field.child is not None:
+            for index, item in enumerate(value):
+                errors |= _type_errors(field.child, item, f"{path}[{index}]")
+    elif isinstance(field, serializers.DictField):
+        for key, item in value.items():
+            errors |= _type_errors(field.child, item, f"{path}.{key}")
+    return errors
+
+
 def _validated(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
-    serializer = serializer_class(data=data)
+    """The input checked by the serializer. A JSON body must also have the JSON types the
+    schema gives (a string is not a number); a query string (or a form) is all strings, read as
+    the fields read them, and an empty value is a value: `?patient=` is not a UUID."""
+    if isinstance(data, QueryDict):
+        serializer = serializer_class(data={key: data.get(key) for key in data})
+    else:
+        serializer = serializer_class(data=data)
+        if isinstance(data, dict):
+            errors = _type_errors(serializer, data, "")
+            if errors:
+                raise serializers.ValidationError(_error_body(errors))
     if not serializer.is_valid():
         raise serializers.ValidationError(_error_body(_flatten(serializer.errors)))
     return cast(dict[str, Any], serializer.validated_data)
@@ -121,13 +199,8 @@ class ErrorDetailSerializer(serializers.Serializer):
     detail = serializers.CharField(help_text="What went wrong, in words a person can act on.")
 
 
-_ERROR_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "detail": {"type": "string", "description": "An error about the request as a whole."}
-    },
-    "additionalProperties": {"type": "array", "items": {"type": "string"}},
-}
+# The shared error bodies are components of their own (rehab/ops/schema.py adds them).
+_ERROR_SCHEMA = {"$ref": f"#/components/schemas/{VALIDATION_ERROR}"}
 
 
 def _bad_request(*examples: tuple[str, dict[str, Any]]) -> OpenApiResponse:
