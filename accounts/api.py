@@ -6,7 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from rehab.programs.api.common import FORBIDDEN
+from accounts.api_errors import FORBIDDEN
 
 from .models import User
 

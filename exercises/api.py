@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 
-from rehab.programs.api.common import FORBIDDEN, _bad_request, _not_found, _validated
+from accounts.api_errors import FORBIDDEN, _bad_request, _not_found, _validated
 
 from . import selectors
 from .models import Category, Exercise, Muscle

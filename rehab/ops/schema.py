@@ -23,8 +23,9 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.defaults import page_not_found
 
+from accounts.api_errors import VALIDATION_ERROR
+
 ERROR_DETAIL = "ErrorDetail"
-VALIDATION_ERROR = "ValidationError"
 
 ERROR_DETAIL_SCHEMA: dict[str, Any] = {
     "type": "object",
