@@ -107,6 +107,8 @@ MIDDLEWARE = [
     "accounts.audit_middleware.HealthReadAuditMiddleware",
     "rehab.ops.middleware.NoStoreMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so its process_exception sees the view's database errors first.
+    "rehab.ops.middleware.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "rehab.urls"
@@ -149,6 +151,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A request waits at most this long for a lock (then 503, nothing stored), well inside
+    # gunicorn's 30 s worker timeout; like SQLite's 20 s busy timeout.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c lock_timeout={env_int('DATABASE_LOCK_TIMEOUT_SECONDS', 15)}s"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth ---------------------------------------------------------------------------------------

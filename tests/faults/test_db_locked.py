@@ -9,13 +9,13 @@ outside Django, holds the write lock:
   `test_..._waits_for_a_brief_lock...` holds it for a few seconds: the request is still waiting
   while it is held, and answers 201 with exactly one stored session once it is released.
   `test_..._held_past_the_timeout...` (marked `verify`: it waits out the real 20 s) holds it
-  until the request has answered: a 500 with nothing written, then a retry with the same
-  Idempotency-Key stores exactly one session, and a second retry answers 200 with that session.
+  until the request has answered: a 503 with Retry-After and nothing written, then a retry with
+  the same Idempotency-Key stores exactly one session, and a second retry answers 200 with it.
 - PostgreSQL: `LOCK TABLE programs_sessionlog IN EXCLUSIVE MODE`, which lets reads through and
   stops inserts. The test sees the request queue behind the lock in `pg_locks`, releases it, and
-  the request answers 201 with one session. PostgreSQL has no lock timeout configured, so a
-  cancelled statement stands in for one: cancelling the waiting request's query gives a 500 with
-  nothing written, and the retry with the same key stores one session.
+  the request answers 201 with one session. The settings' lock_timeout (15 s) ends a longer wait;
+  a cancelled statement stands in for it here: cancelling the waiting request's query gives a
+  503 with nothing written, and the retry with the same key stores one session.
 
 Each session reports high pain, so a successful log also writes an alert, its notification and
 outbox rows in the same transaction: "nothing half-written" covers those too. Timing is never
@@ -224,7 +224,8 @@ def test_a_session_logged_while_sqlite_is_locked_past_the_timeout_fails_cleanly_
         took = time.monotonic() - started
         assert reached_the_service.is_set()
         # Then the request fails as a whole, logged for operators, and nothing of it is stored
-        assert failed.status_code == 500
+        assert failed.status_code == 503
+        assert failed.headers["Retry-After"] == "5"
         assert "database is locked" in request_errors()
         assert stored() == NOTHING
     # When the app retries with the same key, the session is stored once
@@ -235,7 +236,7 @@ def test_a_session_logged_while_sqlite_is_locked_past_the_timeout_fails_cleanly_
     assert again.json()["id"] == str(SessionLog.objects.get().public_id)
     assert SessionLog.objects.count() == 1
     print(
-        f"SQLite write lock held past the busy timeout: the session log answered 500 after "
+        f"SQLite write lock held past the busy timeout: the session log answered 503 after "
         f"{took:.1f} s with nothing stored; the retry with the same key stored 1 session"
     )
 
@@ -313,7 +314,8 @@ def test_a_session_log_cancelled_while_waiting_for_a_postgres_lock_fails_cleanly
         holder.execute("SELECT pg_cancel_backend(%s)", [waiter])
         failed = response.result(timeout=RESPONSE_WAIT)
         # Then the request fails as a whole, logged for operators, and nothing of it is stored
-        assert failed.status_code == 500
+        assert failed.status_code == 503
+        assert failed.headers["Retry-After"] == "5"
         assert "canceling statement" in request_errors()
         assert stored() == NOTHING
     # And a retry with the same key stores the session once; a further retry stores nothing

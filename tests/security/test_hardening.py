@@ -497,3 +497,27 @@ def test_the_production_password_rules(production):
     names = {v["NAME"].rsplit(".", 1)[1]: v.get("OPTIONS", {}) for v in validators}
     assert names["MinimumLengthValidator"] == {"min_length": 12}
     assert "CommonPasswordValidator" in names
+
+
+def test_a_database_too_busy_for_a_write_answers_503_and_other_errors_stay_500(rf):
+    """The busy answer only for lock waits; anything else a database raises is a real fault."""
+    import json
+
+    from django.db import OperationalError
+    from django.http import HttpResponse
+
+    from rehab.ops.middleware import DatabaseBusyMiddleware
+
+    middleware = DatabaseBusyMiddleware(HttpResponse)
+    api = middleware.process_exception(
+        rf.post("/api/v1/sessions/"), OperationalError("database is locked")
+    )
+    assert api is not None and api.status_code == 503 and api["Retry-After"] == "5"
+    assert "nothing was saved" in json.loads(api.content)["detail"]
+    page = middleware.process_exception(
+        rf.post("/today/"), OperationalError("canceling statement due to lock timeout")
+    )
+    assert page is not None and page.status_code == 503
+    assert b"nothing was saved" in page.content
+    assert middleware.process_exception(rf.get("/"), OperationalError("no such table")) is None
+    assert middleware.process_exception(rf.get("/"), ValueError("database is locked")) is None
