@@ -159,6 +159,16 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# One cache shared by every web process and host, in the database: the login and password-reset
+# rate limits count across gunicorn workers, and nothing depends on the broker being up. The
+# table is created by a migration (rehab/ops/migrations/0002_cache_table.py).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "rehab_cache",
+    }
+}
+
 # --- Auth ---------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

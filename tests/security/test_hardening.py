@@ -41,8 +41,8 @@ ACCOUNT_PAGES = [
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """allauth counts attempts in the cache; every test starts from nothing."""
+def _fresh_rate_limits(db):
+    """allauth counts attempts in the cache (a database table); every test starts from nothing."""
     cache.clear()
     yield
     cache.clear()

@@ -1,0 +1,15 @@
+"""The database cache table (settings.CACHES): created by `migrate`, so every deployment, test
+database and load-test database has it without a separate `createcachetable` step."""
+
+from django.core.management import call_command
+from django.db import migrations
+
+
+def create_cache_table(apps, schema_editor):
+    call_command("createcachetable", database=schema_editor.connection.alias, verbosity=0)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("ops", "0001_initial")]
+
+    operations = [migrations.RunPython(create_cache_table, migrations.RunPython.noop)]
