@@ -182,7 +182,8 @@ def wait_for(event: threading.Event, what: str) -> None:
 def sqlite_write_lock() -> Iterator[sqlite3.Connection]:
     """Another connection to the test database file holding its write lock until the block ends
     (and rolled back: it wrote nothing)."""
-    holder = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None, timeout=0)
+    # A few seconds to take the lock: a request that just answered may still be finishing a write.
+    holder = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None, timeout=5)
     try:
         holder.execute("BEGIN IMMEDIATE")
         yield holder
