@@ -9,7 +9,8 @@ from typing import Any, cast
 from django.http import QueryDict
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
@@ -182,3 +183,15 @@ def _not_found(what: str) -> OpenApiResponse:
 
 
 _JSON = [JSONParser]
+
+
+class StrictPageNumberPagination(PageNumberPagination):
+    """Pages as DRF numbers them, except that `page` must be one whole number: DRF reads an
+    empty `?page=` as page 1 and takes the last of repeated ones; here both are a 404 "Invalid
+    page.", the answer the schema documents for a page that does not exist."""
+
+    def get_page_number(self, request: Any, paginator: Any) -> Any:
+        values = request.query_params.getlist(self.page_query_param)
+        if len(values) > 1 or (values and not values[0].isdigit()):
+            raise NotFound(self.invalid_page_message.format(page_number=values, message=""))
+        return super().get_page_number(request, paginator)

@@ -120,6 +120,13 @@ def test_an_invalid_page_is_a_documented_404(client, world):
     response = client.get("/api/v1/sessions/", {"page": "99"})
     assert response.status_code == 404
     assert set(response.json()) == {"detail"}
+    # The page is one whole number: empty, repeated or not a number is no page either (DRF
+    # alone reads `?page=` as page 1 and takes the last of repeated ones).
+    for query in ("?page=", "?page=1&page=2", "?page=x", "?page=-1"):
+        response = client.get(f"/api/v1/sessions/{query}")
+        assert response.status_code == 404, query
+        assert set(response.json()) == {"detail"}
+    assert client.get("/api/v1/sessions/?page=1").status_code == 200
 
 
 def test_json_bodies_must_have_the_documented_types(client, world):
