@@ -33,6 +33,7 @@ from django.db.models import CharField, F, Q, QuerySet, Value
 from django.http import HttpRequest, HttpResponse
 
 from .models import AuditEvent, AuditKind, Clinic, Role, User
+from .spreadsheet import safe_cell
 
 # --- Which routes show health data ----------------------------------------------------------------
 # Every URL pattern of the project is classified here (tests/accounts/test_audit_routes.py fails
@@ -560,8 +561,6 @@ def hydrate(rows: Iterable[tuple[str, datetime, int]]) -> list[TimelineRow]:
 # --- CSV export -----------------------------------------------------------------------------------
 
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
-# accounts may not import rehab, so this mirrors rehab.outcomes.exports.safe_cell.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 CSV_HEADER = [
     "at_utc",
@@ -577,10 +576,6 @@ CSV_HEADER = [
     "ip_address",
     "user_agent",
 ]
-
-
-def safe_cell(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
 def _csv_line(values: list[str]) -> str:

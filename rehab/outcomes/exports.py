@@ -26,6 +26,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from accounts.models import PatientProfile, Role, User
+from accounts.spreadsheet import Cell, safe_cell
 from rehab.programs.models import (
     ALL_DAYS,
     Difficulty,
@@ -41,8 +42,6 @@ from . import scoring
 from .models import WORKSTATION_ITEMS, Measure, OutcomeRecord, PosturePhoto, WorkstationCheck
 
 BOM = "\ufeff"
-# A spreadsheet treats a cell starting with one of these as a formula (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -187,17 +186,6 @@ def outcome_details(record: OutcomeRecord) -> str:
 
 
 # --- CSV ----------------------------------------------------------------------------------------
-
-
-Cell = str | int | float | None
-
-
-def safe_cell(value: Cell) -> Cell:
-    """A cell as written to the file: text that a spreadsheet would run as a formula is
-    prefixed with an apostrophe; numbers and empty cells pass unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _day(value: date | None) -> str:

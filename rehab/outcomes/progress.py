@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, Max, OuterRef, Q, Subquery
+from django.db.models import Avg, Count, Max, Q
 from django.db.models.fields.json import KT
 from django.db.models.functions import TruncWeek
 from django.urls import NoReverseMatch, reverse
@@ -37,7 +37,7 @@ from rehab.programs.selectors import DayAdherence, adherence_by_day
 from rehab.programs.services import patient_today
 
 from . import scoring, services
-from .models import Measure, OutcomeRecord, PostureBreak, QuestionnaireSchedule, WorkstationCheck
+from .models import Measure, OutcomeRecord, PostureBreak, WorkstationCheck
 
 WEEKS = 12
 STREAK_WINDOW_DAYS = 365
@@ -452,40 +452,31 @@ def _breaks(patient: User, first_week: date, today: date) -> list[BreakWeek]:
     return [BreakWeek(s, posture.get(s, 0), ergonomic.get(s, 0)) for s in starts]
 
 
-def _upcoming(patient: User, today: date, due: list[services.Due]) -> list[Upcoming]:
-    """Scheduled questionnaires not due today, with the date each is next due (same rule as
-    services.questionnaires_due)."""
-    last = (
-        OutcomeRecord.objects.filter(patient=patient, measure=OuterRef("measure"))
-        .values("measure")
-        .annotate(last=Max("recorded_on"))
-        .values("last")
-    )
-    due_now = {d.measure for d in due}
-    upcoming = []
-    for schedule in (
-        QuestionnaireSchedule.objects.filter(patient=patient)
-        .annotate(last_on=Subquery(last))
-        .order_by("measure")
-    ):
-        if schedule.measure in due_now:
-            continue
-        next_on = schedule.starts_on
-        if schedule.last_on is not None and schedule.last_on >= schedule.starts_on:
-            next_on = schedule.last_on + timedelta(days=schedule.every_days)
-        upcoming.append(
+def _upcoming(today: date, rows: list[services.ScheduleRow]) -> list[Upcoming]:
+    """Scheduled questionnaires not due today, with the date each is next due."""
+    return sorted(
+        (
             Upcoming(
-                schedule.measure,
-                Measure(schedule.measure).label,
-                max(next_on, today + timedelta(days=1)),
-                schedule.every_days,
+                row.schedule.measure,
+                Measure(row.schedule.measure).label,
+                row.next_on,
+                row.schedule.every_days,
             )
-        )
-    return sorted(upcoming, key=lambda u: u.next_on)
+            for row in rows
+            if row.next_on > today
+        ),
+        key=lambda u: u.next_on,
+    )
 
 
 def _next(patient: User, today: date, days: list[DayAdherence]) -> Next:
-    due = services.questionnaires_due(patient, today)
+    # One query for both lists, with the due rule of services.questionnaires_due.
+    rows = services.questionnaire_schedules(patient)
+    due = [
+        services.Due(row.schedule.measure, Measure(row.schedule.measure).label, row.last_on)
+        for row in rows
+        if row.next_on <= today
+    ]
     today_row = next((d for d in days if d.day == today), None)
     next_day = next((d.day for d in days if d.day > today and d.expected > 0), None)
     programs = [
@@ -498,7 +489,7 @@ def _next(patient: User, today: date, days: list[DayAdherence]) -> Next:
     ]
     return Next(
         questionnaires_due=due,
-        questionnaires_upcoming=_upcoming(patient, today, due),
+        questionnaires_upcoming=_upcoming(today, rows),
         today_expected=today_row.expected if today_row else 0.0,
         today_completed=today_row.completed if today_row else 0.0,
         next_program_day=next_day,
