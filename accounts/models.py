@@ -266,6 +266,20 @@ class AuditKind(models.TextChoices):
     AUDIT_EXPORT = "audit_export", "Audit log exported"
 
 
+def _loose_reference(to: type[models.Model]) -> "models.ForeignKey[Any, Any]":
+    """A reference an audit event keeps even after its target is gone: no database constraint,
+    no cascade, nullable."""
+    return models.ForeignKey(
+        to,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+
 class AuditEvent(models.Model):
     """One read of a patient's health data, one sign-in event or one audit export (changes to
     records are django-auditlog's LogEntry). Append-only.
@@ -276,36 +290,12 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField(default=timezone.now)
     kind = models.CharField(max_length=32, choices=AuditKind.choices)
-    actor = models.ForeignKey(
-        User,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    actor = _loose_reference(User)
     actor_role = models.CharField(max_length=16, blank=True)
     # The actor's address at the time, or the address tried in a failed sign-in.
     email = models.CharField(max_length=254, blank=True)
-    clinic = models.ForeignKey(
-        Clinic,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    patient = models.ForeignKey(
-        User,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    clinic = _loose_reference(Clinic)
+    patient = _loose_reference(User)
     route = models.CharField(max_length=100, blank=True)
     method = models.CharField(max_length=8, blank=True)
     path = models.CharField(max_length=500, blank=True)
