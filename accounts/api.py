@@ -1,4 +1,5 @@
-"""/api/v1/me/: who the caller is, for clients deciding what to show."""
+"""/api/v1/me/: who the caller is, for clients deciding what to show; /api/v1/ping/: whether
+the session is still signed in."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -36,3 +37,21 @@ class Me(APIView):
     @extend_schema(summary="The signed-in user", responses={200: MeSerializer, 403: FORBIDDEN})
     def get(self, request: Request) -> Response:
         return Response(MeSerializer(request.user).data)
+
+
+class PingSerializer(serializers.Serializer):
+    ok = serializers.BooleanField()
+
+
+class Ping(APIView):
+    """The cheapest signed-in call: 200 while the session is valid, 403 once it is not. Clients
+    use it to check their session before a long form; the benchmark (bench/http.py) uses it as
+    the floor every endpoint is measured against, since it passes the same middleware,
+    authentication and permission checks and does nothing else."""
+
+    @extend_schema(
+        summary="Check the session is signed in",
+        responses={200: PingSerializer, 403: FORBIDDEN},
+    )
+    def get(self, request: Request) -> Response:
+        return Response({"ok": True})

@@ -144,6 +144,7 @@ NOT_HEALTH_ROUTES: frozenset[str] = frozenset(
         "exercise_edit",
         "exercise_image",
         "api_me",
+        "api_ping",
         "api_exercise_list",
         "api_exercise_detail",
         "api_muscle_list",

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from accounts.api import Me
+from accounts.api import Me, Ping
 from exercises.api import ExerciseDetail, ExerciseList, MuscleList
 from rehab.alerts import api as alerts_api
 from rehab.home import urls as home_urls
@@ -13,6 +13,7 @@ from rehab.reminders import api as reminders_api
 
 api_v1 = [
     path("me/", Me.as_view(), name="api_me"),
+    path("ping/", Ping.as_view(), name="api_ping"),
     path("exercises/", ExerciseList.as_view(), name="api_exercise_list"),
     path("exercises/<uuid:id>/", ExerciseDetail.as_view(), name="api_exercise_detail"),
     path("muscles/", MuscleList.as_view(), name="api_muscle_list"),

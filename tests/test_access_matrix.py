@@ -137,6 +137,7 @@ MATRIX: list[tuple[str, str, list[int]]] = [
     ("GET", "/library/{shared}/edit/", [302, 403, 403, 403, 403, 403, 403, 403]),
     ("GET", "/library/{private}/image/", [302, 404, 404, 404, 404, 404, 404, 404]),
     ("GET", "/api/v1/me/", API_READ),
+    ("GET", "/api/v1/ping/", API_READ),
     ("GET", "/api/v1/exercises/", API_READ),
     ("GET", "/api/v1/exercises/{shared}/", API_READ),
     ("GET", "/api/v1/exercises/{private}/", [403, 200, 200, 200, 200, 404, 200, 404]),

@@ -131,6 +131,60 @@ def wait_for_http(port: int, server: subprocess.Popen[bytes], log: Path) -> None
     sys.exit(f"gunicorn did not answer within 60 s:\n{log.read_text()[-3000:]}")
 
 
+def production_env(var: Path, broker_port: int, url: str | None) -> dict[str, str]:
+    """The environment of a production server on loopback, its data in `var` (or in the
+    PostgreSQL database `url`), behind a TLS-terminating proxy, REDIS_URL on `broker_port`."""
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    env.update(
+        DJANGO_SETTINGS_MODULE="rehab.settings",
+        VAR_DIR=str(var),
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1",
+        TRUST_X_FORWARDED_PROTO="1",
+        SECURE_SSL_REDIRECT="1",
+        REQUIRE_MFA="1",
+        REDIS_URL=f"redis://127.0.0.1:{broker_port}/0",
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        LOG_LEVEL="WARNING",
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    )
+    if url:
+        env["DATABASE_URL"] = url
+    return env
+
+
+@contextmanager
+def gunicorn(
+    env: dict[str, str], port: int, workers: int, log: Path
+) -> Iterator[subprocess.Popen[bytes]]:
+    """gunicorn serving the project on 127.0.0.1:`port` until the block ends, once it answers."""
+    with log.open("w") as log_file:
+        server = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "gunicorn", "rehab.wsgi:application"),
+                *("--bind", f"127.0.0.1:{port}", "--workers", str(workers)),
+                *("--no-control-socket", "--error-logfile", "-"),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its workers in its group, stopped with it
+        )
+    try:
+        wait_for_http(port, server, log)
+        yield server
+    finally:
+        with suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
 def percentile(values: list[float], share: float) -> float:
     """Nearest-rank percentile of `values` (not empty)."""
     ordered = sorted(values)
@@ -216,23 +270,7 @@ def main() -> None:
 
 def load(args: argparse.Namespace, var: Path, broker: SilentBroker, url: str | None) -> list[str]:
     port = free_port()
-    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
-    env.update(
-        DJANGO_SETTINGS_MODULE="rehab.settings",
-        VAR_DIR=str(var),
-        DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1",
-        TRUST_X_FORWARDED_PROTO="1",
-        SECURE_SSL_REDIRECT="1",
-        REQUIRE_MFA="1",
-        REDIS_URL=f"redis://127.0.0.1:{broker.port}/0",
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        LOG_LEVEL="WARNING",
-        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-    )
-    if url:
-        env["DATABASE_URL"] = url
+    env = production_env(var, broker.port, url)
     py = sys.executable
     vendor = "PostgreSQL" if url else "SQLite"
     print(
@@ -250,22 +288,8 @@ def load(args: argparse.Namespace, var: Path, broker: SilentBroker, url: str | N
     print(f"database migrated and seeded in {time.monotonic() - started:.1f} s")
 
     log = var / "gunicorn.log"
-    with log.open("w") as log_file:
-        server = subprocess.Popen(
-            [
-                *(py, "-m", "gunicorn", "rehab.wsgi:application"),
-                *("--bind", f"127.0.0.1:{port}", "--workers", str(args.workers)),
-                *("--no-control-socket", "--error-logfile", "-"),
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its workers in its group, stopped with it
-        )
-    try:
+    with gunicorn(env, port, args.workers, log):
         host = f"http://127.0.0.1:{port}"
-        wait_for_http(port, server, log)
         summary_file = var / "summary.json"
         locust = subprocess.run(
             [
@@ -283,14 +307,6 @@ def load(args: argparse.Namespace, var: Path, broker: SilentBroker, url: str | N
         )
         if not summary_file.exists():
             sys.exit(f"locust wrote no summary ({locust.returncode}):\n{locust.stderr[-3000:]}")
-    finally:
-        with suppress(ProcessLookupError):
-            os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
     rows = json.loads(run([py, str(HERE / "data.py"), "count"], env, "counting"))
     problems = report(json.loads(summary_file.read_text()), rows, broker.connections)
     if problems:

@@ -1,7 +1,9 @@
 """Many patients with months of logs, fast (bulk_create), for the query-count tests and the
-benchmark (bench/caseload.py). Every patient has a daily one-exercise program, a session on most
-days with pain before and after, two NDI scores; some have open alerts or a red flag."""
+benchmarks (bench/caseload.py, bench/endpoints.py). Every patient has a daily program (one
+exercise, or 6-10 of a list given), a session on most days with pain before and after and an
+entry per exercise, two NDI scores; some have open alerts or a red flag."""
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.utils import timezone
@@ -18,11 +20,24 @@ ZONES = ("Europe/London", "America/New_York", "Asia/Tokyo", "Australia/Sydney", 
 
 
 def seed_caseload(
-    *, therapist: User, exercise: Exercise, count: int, days: int = 90, first: int = 0
+    *,
+    therapist: User,
+    exercise: Exercise | Sequence[Exercise],
+    count: int,
+    days: int = 90,
+    first: int = 0,
 ) -> list[User]:
     """`count` patients on `therapist`'s caseload, numbered from `first`, each with `days` days
-    of history up to their local today."""
+    of history up to their local today. Given a list of (at least 10) exercises, patient n's
+    program has the first 6 + n % 5 of them."""
     assert therapist.clinic is not None
+    if isinstance(exercise, Exercise):
+        program_of: dict[int, Sequence[Exercise]] = {
+            n: [exercise] for n in range(first, first + count)
+        }
+    else:
+        assert len(exercise) >= 10, "6-10 exercises per program"
+        program_of = {n: exercise[: 6 + n % 5] for n in range(first, first + count)}
     clinic = therapist.clinic
     now = timezone.now()
     numbers = range(first, first + count)
@@ -71,13 +86,15 @@ def seed_caseload(
         [
             ProgramItem(
                 version=version,
-                exercise=exercise,
+                exercise=chosen,
+                position=position,
                 sets=2,
                 reps=10,
                 times_per_day=1,
                 active_from=version.effective_from,
             )
-            for version in versions
+            for n, version in zip(numbers, versions, strict=True)
+            for position, chosen in enumerate(program_of[n], start=1)
         ]
     )
     sessions = []
@@ -97,12 +114,14 @@ def seed_caseload(
                 )
             )
     sessions = SessionLog.objects.bulk_create(sessions, batch_size=2000)
-    item_of = {item.version_id: item for item in items}
+    items_of: dict[int, list[ProgramItem]] = {}
+    for item in items:
+        items_of.setdefault(item.version_id, []).append(item)
     ExerciseLog.objects.bulk_create(
         [
             ExerciseLog(
                 session=session,
-                item=item_of[session.version_id],
+                item=item,
                 performed_on=session.performed_on,
                 target_sets=2,
                 target_reps=10,
@@ -113,6 +132,7 @@ def seed_caseload(
                 dose_fraction=1.0 if session.pk % 3 else 0.5,
             )
             for session in sessions
+            for item in items_of[session.version_id]
         ],
         batch_size=2000,
     )
