@@ -158,6 +158,8 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         f"-c lock_timeout={env_int('DATABASE_LOCK_TIMEOUT_SECONDS', 15)}s"
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Widgets are written in Python instead of one template each (rehab/ops/forms.py).
+FORM_RENDERER = "rehab.ops.forms.FastRenderer"
 
 # One cache shared by every web process and host, in the database: the login and password-reset
 # rate limits count across gunicorn workers, and nothing depends on the broker being up. The
