@@ -1,0 +1,1 @@
+"""The load test (run.py) and its pieces shared with the other benchmarks."""
