@@ -95,9 +95,7 @@ _WRITERS: dict[str, Callable[[Mapping[str, Any]], str]] = {
 
 
 class FastRenderer(DjangoTemplates):
-    def render(
-        self, template_name: str, context: dict[str, Any], request: Any = None
-    ) -> SafeString:
+    def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
         writer = _WRITERS.get(template_name)
         if writer is None or "widget" not in context:
             return super().render(template_name, context, request)
