@@ -10,13 +10,14 @@ PYTEST_WORKERS ?= 2
 
 NODE_STAMP := node_modules/.installed
 
-.PHONY: help install run test lint typecheck migrations-check pytest e2e test-postgres browser lock clean compose-check vendor verify
+.PHONY: help install run test lint typecheck migrations-check pytest e2e test-postgres browser lock clean compose-check vendor verify bench wrk
 
 help:
 	@echo "make run            start web, Celery worker and beat, embedded broker, demo data"
 	@echo "make test           ruff, mypy, migrations check, pytest (incl. browser tests)"
 	@echo "make test-postgres  pytest against a throwaway PostgreSQL cluster"
 	@echo "make verify         long checks (pytest -m verify) and the load test, SQLite and PostgreSQL"
+	@echo "make bench          endpoints against the floor, the dispatcher, query counts (docs/performance.md)"
 	@echo "make lock           re-pin requirements*.lock from pyproject.toml"
 
 $(STAMP): requirements-dev.lock
@@ -78,15 +79,40 @@ test-postgres: install browser $(NODE_STAMP)
 # patients for 60 s through gunicorn; zero errors and every 201 stored once, or it fails).
 LOAD_SECONDS ?= 60
 LOAD_USERS ?= 16
+# The verify tests are SQLite's (its lock timeout; the full fuzz, decision 23); the quick fuzz and
+# everything else run on PostgreSQL in test-postgres.
 verify: install browser $(NODE_STAMP)
 	@echo "== pytest -m verify (SQLite)"
 	$(BIN)/pytest -n $(PYTEST_WORKERS) -m verify -rfEP $(PYTEST_ARGS)
-	@echo "== pytest -m verify (PostgreSQL)"
-	bash .ci/with-postgres $(BIN)/pytest -n $(PYTEST_WORKERS) -m verify -rfEP $(PYTEST_ARGS)
 	@echo "== load test (SQLite)"
 	$(BIN)/python bench/load/run.py --seconds $(LOAD_SECONDS) --users $(LOAD_USERS)
 	@echo "== load test (PostgreSQL)"
 	bash .ci/with-postgres $(BIN)/python bench/load/run.py --seconds $(LOAD_SECONDS) --users $(LOAD_USERS)
+
+# Debian's wrk drives the endpoint benchmark (a C client: the CPU stays with the server).
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  echo "Installing Debian's wrk for the benchmark..."; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk >/dev/null; }
+
+# The benchmark (issue 7; method and figures in docs/performance.md): query counts at two data
+# sizes, every endpoint's throughput as a ratio to the floor, and the reminder dispatcher against
+# raw publishing, on SQLite and on PostgreSQL. Runs every part, then fails if any part missed.
+BENCH_ARGS ?=
+bench: install wrk
+	@status=0; \
+	echo "== query counts against data size"; \
+	$(BIN)/pytest -p no:randomly -q -s tests/perf || status=1; \
+	echo "== endpoints (SQLite)"; \
+	$(BIN)/python bench/endpoints.py $(BENCH_ARGS) || status=1; \
+	echo "== endpoints (PostgreSQL)"; \
+	bash .ci/with-postgres $(BIN)/python bench/endpoints.py $(BENCH_ARGS) || status=1; \
+	echo "== reminder dispatcher (SQLite)"; \
+	$(BIN)/python bench/dispatcher.py || status=1; \
+	echo "== reminder dispatcher (PostgreSQL)"; \
+	bash .ci/with-postgres $(BIN)/python bench/dispatcher.py || status=1; \
+	exit $$status
 
 compose-check:
 	bash deploy/check-compose.sh
