@@ -4,26 +4,33 @@ Nothing here talks to the broker. Work for Celery is an `Outbox` row written in 
 transaction as the data it is about; `relay_outbox` publishes it.
 """
 
-from collections.abc import Sequence
+import functools
+from collections import Counter, defaultdict
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from time import monotonic as time_now
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core import signing
-from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db import connection, transaction
+from django.db.models import Case, DateTimeField, Max, Q, Sum, Value, When
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accounts.models import User
 from exercises.models import Exercise
-from rehab.alerts.selectors import open_red_flag
-from rehab.programs.selectors import doses_done_by_item, items_due
+from rehab.alerts.models import Alert, Rule
+from rehab.programs.models import ExerciseLog, ProgramItem, ProgramPause, Status
+from rehab.programs.selectors import items_due
 from rehab.programs.services import patient_today
 
 from . import schedule as maths
 from .models import (
     Channel,
     Delivery,
+    DeliveryStatus,
     Kind,
     Notification,
     Occurrence,
@@ -36,7 +43,8 @@ from .models import (
 # An occurrence found later than this (broker or beat down for a while) is recorded, not sent:
 # a reminder hours late is noise.
 STALE_AFTER = timedelta(hours=2)
-DISPATCH_BATCH = 500
+# Due schedules read, decided and written per transaction (the same queries whatever the size).
+DISPATCH_BATCH = 1000
 DELIVER_TASK = "rehab.reminders.tasks.deliver"
 STOP_SALT = "reminders.stop"
 
@@ -58,16 +66,20 @@ def _parse(times: list[str]) -> list[time]:
     return sorted({time.fromisoformat(value) for value in times})
 
 
+def default_times(most_times_per_day: int | None) -> list[time]:
+    """The default reminder times for a program whose highest "times a day" is this."""
+    return _parse(DEFAULT_TIMES[min(max(most_times_per_day or 1, 1), 4)])
+
+
 def exercise_times(prefs: ReminderPreferences) -> list[time]:
     """The patient's own times, or defaults from the program's highest times per day."""
     if prefs.times:
         return _parse(prefs.times)
-    most = (
+    return default_times(
         items_due(patient=prefs.patient, on=patient_today(prefs.patient))
         .aggregate(most=Max("times_per_day"))
         .get("most")
     )
-    return _parse(DEFAULT_TIMES[min(max(most or 1, 1), 4)])
 
 
 def _zone(patient: User) -> ZoneInfo:
@@ -80,8 +92,12 @@ def _quiet(prefs: ReminderPreferences) -> maths.QuietHours | None:
     return maths.QuietHours(start=prefs.quiet_start, end=prefs.quiet_end)
 
 
-def next_due_for(kind: str, prefs: ReminderPreferences, after: datetime) -> datetime | None:
-    """When the next reminder of `kind` is due after `after`, or None when there is none."""
+def next_due_for(
+    kind: str, prefs: ReminderPreferences, after: datetime, *, times: list[time] | None = None
+) -> datetime | None:
+    """When the next reminder of `kind` is due after `after`, or None when there is none.
+    `times`: the exercise times when the caller has them (the dispatcher reads them for a whole
+    batch), else `exercise_times(prefs)`."""
     patient = prefs.patient
     if not patient.is_active or not (prefs.email_on or prefs.in_app_on):
         return None
@@ -90,14 +106,19 @@ def next_due_for(kind: str, prefs: ReminderPreferences, after: datetime) -> date
         if not prefs.exercise_on:
             return None
         return maths.next_due(
-            after, times=exercise_times(prefs), days=prefs.days, zone=zone, quiet=quiet
+            after,
+            times=exercise_times(prefs) if times is None else times,
+            days=prefs.days,
+            zone=zone,
+            quiet=quiet,
         )
     if kind == Kind.MISSED:
         if not prefs.missed_note_on:
             return None
         # At the first time of day the patient can be reached: a first time inside quiet
         # hours would otherwise mean no note, ever.
-        audible = [t for t in exercise_times(prefs) if quiet is None or not quiet.contains(t)]
+        every = exercise_times(prefs) if times is None else times
+        audible = [t for t in every if quiet is None or not quiet.contains(t)]
         return maths.next_due(after, times=audible[:1], days=maths.ALL_DAYS, zone=zone, quiet=quiet)
     if not prefs.posture_on:
         return None
@@ -124,6 +145,10 @@ def reschedule(patient: User, now: datetime | None = None) -> None:
 
 
 # --- The dispatcher ---------------------------------------------------------------------------
+#
+# Set-based: a batch of due schedules is read, decided, claimed and written in one transaction
+# with the same dozen queries whatever its size (see `_dispatch_batch`). The rules are those of
+# the selectors named below, applied in Python to rows read for the whole batch.
 
 
 @dataclass
@@ -133,68 +158,24 @@ class Message:
     url: str
 
 
-def _doses(patient: User, on: date) -> tuple[float, float]:
-    items = list(items_due(patient=patient, on=on))
-    expected = sum(item.times_per_day for item in items)
-    done_by_item = doses_done_by_item(patient=patient, on=on)
-    done = sum(min(done_by_item.get(item.pk, 0.0), item.times_per_day) for item in items)
-    return expected, done
-
-
-def _decide(schedule: Schedule, prefs: ReminderPreferences, due_at: datetime) -> Message | str:
-    """The message to send for this occurrence, or why none is needed."""
-    patient = schedule.patient
-    if not patient.is_active:
-        return "account deactivated"
-    if open_red_flag(patient) is not None:
-        # The patient was told to stop and call their clinician: no prompts to exercise, and no
-        # "missed yesterday" either, until a clinician has looked at it.
-        return "red flag awaiting the clinician"
-    local = due_at.astimezone(_zone(patient)).date()
-    if schedule.kind == Kind.EXERCISE:
-        expected, done = _doses(patient, local)
-        if expected == 0:
-            return "nothing due that day"
-        if done >= expected:
-            return "already done"
-        left = expected - done
-        return Message(
-            title="Time for your neck exercises",
-            body=(
-                f"You have {left:g} exercise session{'s' if left != 1 else ''} left for today. "
-                "Open Today for the instructions and the timer. Go gently, and stop if "
-                "anything feels wrong."
-            ),
-            url="/today/",
-        )
-    if schedule.kind == Kind.MISSED:
-        yesterday = local - timedelta(days=1)
-        expected, done = _doses(patient, yesterday)
-        if expected == 0 or done > 0:
-            return "yesterday was not missed"
-        if _doses(patient, local)[0] == 0:
-            return "nothing due today"
-        return Message(
-            title="A fresh start today",
-            body=(
-                "Your exercises weren't logged yesterday. That's fine: one day doesn't undo "
-                "your progress. If something got in the way, such as more pain, tell your "
-                "therapist. If you did them but forgot to log them, you can still add them."
-            ),
-            url=f"/today/?day={yesterday.isoformat()}",
-        )
-    if not items_due(patient=patient, on=local).exists():
-        return "no active program"
-    return Message(
-        title="Posture break",
-        body=(
-            "Sit tall, let your shoulders drop, and do 5 slow chin tucks and 10 shoulder "
-            "rolls. Look away from the screen for a moment too. Stop if it hurts more."
-        ),
-        url=_posture_exercise_url(),
-    )
-
-
+EXERCISE_MESSAGE_TITLE = "Time for your neck exercises"
+MISSED_MESSAGE = Message(
+    title="A fresh start today",
+    body=(
+        "Your exercises weren't logged yesterday. That's fine: one day doesn't undo "
+        "your progress. If something got in the way, such as more pain, tell your "
+        "therapist. If you did them but forgot to log them, you can still add them."
+    ),
+    url="/today/?day={yesterday}",
+)
+POSTURE_MESSAGE = Message(
+    title="Posture break",
+    body=(
+        "Sit tall, let your shoulders drop, and do 5 slow chin tucks and 10 shoulder "
+        "rolls. Look away from the screen for a moment too. Stop if it hurts more."
+    ),
+    url="",  # the chin tuck's page, read once per batch (_posture_exercise_url)
+)
 POSTURE_EXERCISE = "chin-tuck-sitting"
 
 
@@ -208,12 +189,310 @@ def _posture_exercise_url() -> str:
     return f"/library/{found}/" if found else "/library/"
 
 
-def _advance(
-    schedule: Schedule, prefs: ReminderPreferences, due_at: datetime, now: datetime
+@dataclass(frozen=True)
+class _Item:
+    program_id: int
+    position: int
+    pk: int
+    times_per_day: int
+    days_of_week: int
+    active_from: date
+    active_to: date | None
+
+
+class _Prescriptions:
+    """What `items_due` and `doses_done_by_item` (rehab.programs.selectors) answer, for many
+    patients and local dates at once: three queries, then the same rules in Python."""
+
+    def __init__(self, patient_ids: Collection[int], dates: Collection[date]) -> None:
+        first, last = min(dates), max(dates)
+        self._items: dict[int, list[_Item]] = defaultdict(list)
+        rows = (
+            ProgramItem.objects.filter(
+                version__program__patient_id__in=patient_ids,
+                version__program__status__in=[Status.ACTIVE, Status.PAUSED],
+                active_from__lte=last,
+            )
+            .exclude(active_to__lt=first)
+            .values_list(
+                "version__program__patient_id",
+                "version__program_id",
+                "position",
+                "pk",
+                "times_per_day",
+                "days_of_week",
+                "active_from",
+                "active_to",
+            )
+        )
+        # items_due's order (program, position), so the doses add up in the same order.
+        for patient_id, program_id, position, pk, times, days, starts, ends in sorted(
+            rows, key=lambda row: (row[1], row[2], row[3])
+        ):
+            self._items[patient_id].append(
+                _Item(program_id, position, pk, times, days, starts, ends)
+            )
+        self._pauses: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
+        programs = {item.program_id for items in self._items.values() for item in items}
+        if programs:
+            pauses = (
+                ProgramPause.objects.filter(program_id__in=programs, starts_on__lte=last)
+                .exclude(ends_on__lt=first)
+                .values_list("program_id", "starts_on", "ends_on")
+            )
+            for program_id, starts_on, ends_on in pauses:
+                self._pauses[program_id].append((starts_on, ends_on))
+        self._done: dict[tuple[int, date], dict[int, float]] = defaultdict(dict)
+        logged = (
+            ExerciseLog.objects.filter(session__patient_id__in=patient_ids, performed_on__in=dates)
+            .values("session__patient_id", "item_id", "performed_on")
+            .annotate(doses=Sum("dose_fraction"))
+            .values_list("session__patient_id", "item_id", "performed_on", "doses")
+        )
+        for patient_id, item_id, on, doses in logged:
+            self._done[patient_id, on][item_id] = doses
+
+    def _paused(self, program_id: int, on: date) -> bool:
+        return any(
+            starts_on <= on and (ends_on is None or ends_on >= on)
+            for starts_on, ends_on in self._pauses.get(program_id, ())
+        )
+
+    def items_due(self, patient_id: int, on: date) -> list[_Item]:
+        """items_due(patient=..., on=...): active or paused programs, the item's date range and
+        weekdays, the program not paused that day."""
+        bit = 1 << on.weekday()
+        return [
+            item
+            for item in self._items.get(patient_id, ())
+            if item.active_from <= on
+            and (item.active_to is None or item.active_to >= on)
+            and item.days_of_week & bit
+            and not self._paused(item.program_id, on)
+        ]
+
+    def doses(self, patient_id: int, on: date) -> tuple[float, float]:
+        """Doses expected and done (each item's capped at its times per day) on a local date."""
+        items = self.items_due(patient_id, on)
+        expected = sum(item.times_per_day for item in items)
+        done_by_item = self._done.get((patient_id, on), {})
+        done = sum(min(done_by_item.get(item.pk, 0.0), item.times_per_day) for item in items)
+        return expected, done
+
+    def most_times_per_day(self, patient_id: int, on: date) -> int | None:
+        return max((item.times_per_day for item in self.items_due(patient_id, on)), default=None)
+
+
+@dataclass
+class _Due:
+    """One due occurrence of a schedule, as the batch reads it."""
+
+    schedule_id: int
+    patient_id: int
+    kind: str
+    due_at: datetime
+
+
+@dataclass
+class _Batch:
+    """What a batch of due schedules needs, read in a few queries."""
+
+    patients: dict[int, User]
+    prefs: dict[int, ReminderPreferences]
+    red_flags: set[int]
+    prescriptions: _Prescriptions
+    today: dict[int, date]  # each patient's local date now, for the default times
+
+
+def _decide(due: _Due, batch: _Batch, posture_url: Callable[[], str]) -> Message | str:
+    """The message to send for this occurrence, or why none is needed."""
+    patient = batch.patients[due.patient_id]
+    if not patient.is_active:
+        return "account deactivated"
+    if due.patient_id in batch.red_flags:
+        # The patient was told to stop and call their clinician: no prompts to exercise, and no
+        # "missed yesterday" either, until a clinician has looked at it.
+        return "red flag awaiting the clinician"
+    local = due.due_at.astimezone(_zone(patient)).date()
+    rx = batch.prescriptions
+    if due.kind == Kind.EXERCISE:
+        expected, done = rx.doses(due.patient_id, local)
+        if expected == 0:
+            return "nothing due that day"
+        if done >= expected:
+            return "already done"
+        left = expected - done
+        return Message(
+            title=EXERCISE_MESSAGE_TITLE,
+            body=(
+                f"You have {left:g} exercise session{'s' if left != 1 else ''} left for today. "
+                "Open Today for the instructions and the timer. Go gently, and stop if "
+                "anything feels wrong."
+            ),
+            url="/today/",
+        )
+    if due.kind == Kind.MISSED:
+        yesterday = local - timedelta(days=1)
+        expected, done = rx.doses(due.patient_id, yesterday)
+        if expected == 0 or done > 0:
+            return "yesterday was not missed"
+        if rx.doses(due.patient_id, local)[0] == 0:
+            return "nothing due today"
+        return Message(
+            title=MISSED_MESSAGE.title,
+            body=MISSED_MESSAGE.body,
+            url=MISSED_MESSAGE.url.format(yesterday=yesterday.isoformat()),
+        )
+    if not rx.items_due(due.patient_id, local):
+        return "no active program"
+    return Message(title=POSTURE_MESSAGE.title, body=POSTURE_MESSAGE.body, url=posture_url())
+
+
+def _channels(kind: str, prefs: ReminderPreferences) -> list[str]:
+    if kind == Kind.MISSED:
+        return [Channel.IN_APP]  # a gentle note, not another alarm: in the app only
+    wanted = [(Channel.IN_APP, prefs.in_app_on), (Channel.EMAIL, prefs.email_on)]
+    return [channel for channel, on in wanted if on]
+
+
+def _due_schedules(now: datetime, limit: int, only: Collection[int] | None) -> list[_Due]:
+    """The batch: due schedules, oldest first. On PostgreSQL the rows stay locked until the
+    batch commits and a second dispatcher skips them and takes the next ones; SQLite ignores
+    this and runs the two batches one after the other (transactions take the write lock when
+    they begin)."""
+    due = Schedule.objects.filter(next_due_at__lte=now)
+    if only is not None:
+        due = due.filter(pk__in=only)
+    rows = (
+        due.select_for_update(skip_locked=True)
+        .order_by("next_due_at")
+        .values_list("pk", "patient_id", "kind", "next_due_at")[:limit]
+    )
+    return [
+        _Due(pk, patient_id, kind, due_at)
+        for pk, patient_id, kind, due_at in rows
+        if due_at is not None  # always, by the filter
+    ]
+
+
+def _read_batch(batch: list[_Due], now: datetime) -> _Batch:
+    patient_ids = {due.patient_id for due in batch}
+    patients = User.objects.filter(pk__in=patient_ids).select_related("patient_profile")
+    by_id = {patient.pk: patient for patient in patients}
+    prefs = {row.patient_id: row for row in ReminderPreferences.objects.filter(pk__in=by_id)}
+    if missing := by_id.keys() - prefs.keys():  # preferences_for() for each, at once
+        ReminderPreferences.objects.bulk_create(
+            [ReminderPreferences(patient_id=pk) for pk in missing], ignore_conflicts=True
+        )
+        prefs.update(
+            (row.patient_id, row) for row in ReminderPreferences.objects.filter(pk__in=missing)
+        )
+    for patient_id, row in prefs.items():
+        row.patient = by_id[patient_id]
+    # open_red_flag(patient) (rehab.alerts.selectors) for every patient of the batch.
+    red_flags = set(
+        Alert.objects.filter(patient_id__in=by_id, rule=Rule.RED_FLAG, acknowledged_at=None)
+        .values_list("patient_id", flat=True)
+        .distinct()
+    )
+    wall_clock = timezone.now()  # patient_today(), which the default times are read for
+    today = {pk: wall_clock.astimezone(_zone(patient)).date() for pk, patient in by_id.items()}
+    dates = set(today.values())
+    for due in batch:
+        local = due.due_at.astimezone(_zone(by_id[due.patient_id])).date()
+        dates.update((local, local - timedelta(days=1)))
+    return _Batch(by_id, prefs, red_flags, _Prescriptions(by_id.keys(), dates), today)
+
+
+def _claim(batch: list[_Due], decisions: dict[int, Message | str]) -> dict[int, int]:
+    """Insert each occurrence's row unless it exists; returns {schedule id: occurrence id} of
+    those inserted here. The unique (schedule, due_at) is the claim: a second dispatcher, or a
+    rerun, inserts nothing for an occurrence already claimed (and on PostgreSQL waits for a
+    claim still in flight, then inserts nothing)."""
+    ops, quote = connection.ops, connection.ops.quote_name
+    claimed_at = ops.adapt_datetimefield_value(timezone.now())
+    params: list[Any] = []
+    for due in sorted(batch, key=lambda due: due.schedule_id):  # one lock order everywhere
+        decision = decisions[due.schedule_id]
+        params += [
+            due.schedule_id,
+            ops.adapt_datetimefield_value(due.due_at),
+            claimed_at,
+            Outcome.SKIPPED if isinstance(decision, str) else Outcome.SENT,
+            decision if isinstance(decision, str) else "",
+        ]
+    columns = ", ".join(
+        quote(c) for c in ("schedule_id", "due_at", "claimed_at", "outcome", "reason")
+    )
+    rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(batch))
+    sql = f"""
+        INSERT INTO {quote(Occurrence._meta.db_table)} ({columns}) VALUES {rows}
+        ON CONFLICT ({quote("schedule_id")}, {quote("due_at")}) DO NOTHING
+        RETURNING {quote("schedule_id")}, {quote("id")}
+    """  # noqa: S608 - names come from model metadata, values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return dict(cursor.fetchall())
+
+
+def _advance(batch: list[_Due], data: _Batch, now: datetime) -> None:
+    """Move each schedule past its occurrence (and past any it missed while down), in one
+    UPDATE; a schedule changed meanwhile (`reschedule`) keeps its new time."""
+    by_upcoming: dict[datetime | None, list[int]] = defaultdict(list)
+    by_due: dict[datetime, list[int]] = defaultdict(list)
+    for due in batch:
+        prefs = data.prefs[due.patient_id]
+        times = None
+        if due.kind in (Kind.EXERCISE, Kind.MISSED) and not prefs.times:
+            most = data.prescriptions.most_times_per_day(due.patient_id, data.today[due.patient_id])
+            times = default_times(most)
+        upcoming = next_due_for(due.kind, prefs, max(due.due_at, now), times=times)
+        by_upcoming[upcoming].append(due.schedule_id)
+        by_due[due.due_at].append(due.schedule_id)
+    unchanged = Q()
+    for due_at, ids in by_due.items():
+        unchanged |= Q(pk__in=ids, next_due_at=due_at)
+    moved: Case | Cast = Case(
+        *(
+            When(pk__in=ids, then=Value(at, output_field=DateTimeField()))
+            for at, ids in by_upcoming.items()
+        ),
+        output_field=DateTimeField(),
+    )
+    if connection.features.requires_casted_case_in_updates:  # PostgreSQL, as bulk_update does
+        moved = Cast(moved, output_field=DateTimeField())
+    Schedule.objects.filter(unchanged).update(next_due_at=moved)
+
+
+def _write_notifications(
+    notes: list[tuple[Notification, list[str]]], *, in_app_delivered: bool
 ) -> None:
-    """Move the schedule past this occurrence (and past any it missed while down)."""
-    upcoming = next_due_for(schedule.kind, prefs, max(due_at, now))
-    Schedule.objects.filter(pk=schedule.pk, next_due_at=due_at).update(next_due_at=upcoming)
+    """Notifications, one delivery per channel, and an outbox row per delivery to send, in
+    three INSERTs. With `in_app_delivered`, an in-app delivery is recorded as sent: the
+    notification row is what the bell shows, so there is nothing to queue for it."""
+    Notification.objects.bulk_create([notification for notification, _ in notes])
+    written = timezone.now()
+    deliveries = [
+        Delivery(
+            notification=notification,
+            channel=channel,
+            status=DeliveryStatus.SENT,
+            attempts=1,
+            sent_at=written,
+        )
+        if in_app_delivered and channel == Channel.IN_APP
+        else Delivery(notification=notification, channel=channel)
+        for notification, channels in notes
+        for channel in channels
+    ]
+    Delivery.objects.bulk_create(deliveries)
+    Outbox.objects.bulk_create(
+        [
+            Outbox(task=DELIVER_TASK, args=[delivery.pk])
+            for delivery in deliveries
+            if delivery.status == DeliveryStatus.QUEUED
+        ]
+    )
 
 
 def notify(
@@ -226,73 +505,97 @@ def notify(
     channels: Sequence[str],
     occurrence: Occurrence | None = None,
 ) -> Notification:
-    """A notification with one delivery per channel and its send tasks in the outbox.
-    Call inside the transaction that has the reason for it."""
-    notification = Notification.objects.create(
+    """A notification with one delivery per channel and their send tasks in the outbox.
+    Call inside the transaction that has the reason for it.
+
+    Every delivery, in-app ones too, goes through the `deliver` task here (alerts, advice,
+    questionnaire reminders; their tests count those outbox rows). The reminder dispatcher
+    records its in-app deliveries as sent when it writes them (`_write_notifications`)."""
+    notification = Notification(
         recipient=recipient, kind=kind, title=title, body=body, url=url, occurrence=occurrence
     )
-    deliveries = Delivery.objects.bulk_create(
-        [Delivery(notification=notification, channel=channel) for channel in channels]
-    )
-    Outbox.objects.bulk_create(
-        [Outbox(task=DELIVER_TASK, args=[delivery.pk]) for delivery in deliveries]
-    )
+    _write_notifications([(notification, list(channels))], in_app_delivered=False)
     return notification
+
+
+def _dispatch_batch(
+    now: datetime, *, limit: int, only: Collection[int] | None = None
+) -> dict[int, str]:
+    """Claim and handle up to `limit` due occurrences in one transaction. Returns each one's
+    outcome by schedule id ("sent", "skipped", or "not claimed" when it was claimed before)."""
+    with transaction.atomic():
+        batch = _due_schedules(now, limit, only)
+        if not batch:
+            return {}
+        data = _read_batch(batch, now)
+        posture_url = functools.cache(_posture_exercise_url)
+        decisions: dict[int, Message | str] = {
+            due.schedule_id: (
+                "late: the dispatcher was not running" if now - due.due_at > STALE_AFTER else ""
+            )
+            or _decide(due, data, posture_url)
+            for due in batch
+        }
+        claimed = _claim(batch, decisions)
+        notes = []
+        for due in batch:
+            decision = decisions[due.schedule_id]
+            if due.schedule_id in claimed and isinstance(decision, Message):
+                notification = Notification(
+                    recipient=data.patients[due.patient_id],
+                    kind=due.kind,
+                    title=decision.title,
+                    body=decision.body,
+                    url=decision.url,
+                    occurrence_id=claimed[due.schedule_id],
+                )
+                notes.append((notification, _channels(due.kind, data.prefs[due.patient_id])))
+        if notes:
+            _write_notifications(notes, in_app_delivered=True)
+        # Also the ones claimed before: whoever claimed them moved them on already (then this
+        # changes nothing), unless a schedule was set back to an occurrence handled before.
+        _advance(batch, data, now)
+    return {
+        due.schedule_id: (
+            "not claimed"
+            if due.schedule_id not in claimed
+            else Outcome.SKIPPED.value
+            if isinstance(decisions[due.schedule_id], str)
+            else Outcome.SENT.value
+        )
+        for due in batch
+    }
 
 
 def dispatch_one(schedule_id: int, now: datetime) -> str | None:
     """Claim and handle one due occurrence. Returns its outcome, or None if not claimed here."""
-    with transaction.atomic():
-        schedule = Schedule.objects.select_related("patient__patient_profile").get(pk=schedule_id)
-        due_at = schedule.next_due_at
-        if due_at is None or due_at > now:
-            return None
-        prefs = preferences_for(schedule.patient)
-        decision: Message | str = (
-            "late: the dispatcher was not running" if now - due_at > STALE_AFTER else ""
-        ) or _decide(schedule, prefs, due_at)
-        try:
-            with transaction.atomic():
-                occurrence = Occurrence.objects.create(
-                    schedule=schedule,
-                    due_at=due_at,
-                    outcome=Outcome.SKIPPED if isinstance(decision, str) else Outcome.SENT,
-                    reason=decision if isinstance(decision, str) else "",
-                )
-        except IntegrityError:
-            return None  # another dispatcher claimed it
-        if isinstance(decision, Message):
-            wanted = [(Channel.IN_APP, prefs.in_app_on), (Channel.EMAIL, prefs.email_on)]
-            if schedule.kind == Kind.MISSED:
-                # A gentle note, not another alarm: in the app only.
-                wanted = [(Channel.IN_APP, True)]
-            channels = [channel for channel, on in wanted if on]
-            notify(
-                recipient=schedule.patient,
-                kind=schedule.kind,
-                title=decision.title,
-                body=decision.body,
-                url=decision.url,
-                channels=channels,
-                occurrence=occurrence,
-            )
-        _advance(schedule, prefs, due_at, now)
-        return occurrence.outcome
+    outcome = _dispatch_batch(now, limit=1, only=[schedule_id]).get(schedule_id)
+    return None if outcome in (None, "not claimed") else outcome
+
+
+def dispatch_batches(
+    now: datetime | None = None, *, seconds: float | None = None
+) -> Iterator[dict[str, int]]:
+    """Handle every occurrence due by `now`, a committed batch at a time, yielding each batch's
+    outcome counts. With `seconds`, no batch starts after that long (the next run goes on)."""
+    now = now or timezone.now()
+    deadline = None if seconds is None else time_now() + seconds
+    size = DISPATCH_BATCH
+    while True:
+        outcomes = _dispatch_batch(now, limit=size)
+        if not outcomes:
+            return
+        yield dict(Counter(outcomes.values()))
+        if len(outcomes) < size or (deadline is not None and time_now() > deadline):
+            return  # nothing more was due, or it is the next run's turn
 
 
 def dispatch_due(now: datetime | None = None) -> dict[str, int]:
     """Handle every occurrence due by `now`; safe to run twice or in two processes at once."""
-    now = now or timezone.now()
-    counts: dict[str, int] = {}
-    ids = list(
-        Schedule.objects.filter(next_due_at__lte=now)
-        .order_by("next_due_at")
-        .values_list("pk", flat=True)[:DISPATCH_BATCH]
-    )
-    for schedule_id in ids:
-        outcome = dispatch_one(schedule_id, now) or "not claimed"
-        counts[outcome] = counts.get(outcome, 0) + 1
-    return counts
+    counts: Counter[str] = Counter()
+    for batch in dispatch_batches(now):
+        counts.update(batch)
+    return dict(counts)
 
 
 # --- Stopping reminders from an email -----------------------------------------------------------
