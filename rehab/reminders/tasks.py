@@ -1,11 +1,14 @@
 """Celery tasks: the minute dispatcher, the outbox relay, and the idempotent send task."""
 
 import logging
+import time
+from collections import Counter
 
 from celery import Task, current_app, shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -14,34 +17,73 @@ from .models import Channel, Delivery, DeliveryStatus, Outbox
 
 logger = logging.getLogger(__name__)
 ALERT_KIND = "alert"  # rehab.alerts.services.ALERT_KIND; that app builds on this one
-RELAY_BATCH = 500
+RELAY_BATCH = 1000
+# A beat run stops starting batches after this long, so runs do not pile up; the next run goes on.
+RUN_SECONDS = 50.0
 MAX_ATTEMPTS = 4
 
 
 @shared_task(ignore_result=True)
 def dispatch_reminders() -> dict[str, int]:
-    """Beat runs this every minute: claim what is due, then publish what it queued."""
-    counts = services.dispatch_due()
-    relay_outbox()
-    return counts
+    """Beat runs this every minute: claim what is due, a batch at a time, and publish what each
+    batch queued before taking the next (the first emails go out while later batches are being
+    decided). After a broker failure it stops publishing and goes on claiming; the outbox keeps
+    the rest for the relay's next run."""
+    counts: Counter[str] = Counter()
+    broker_up = True
+    for batch in services.dispatch_batches(seconds=RUN_SECONDS):
+        counts.update(batch)
+        if broker_up:
+            broker_up = _relay()[1]
+    if broker_up and not counts:
+        _relay()  # nothing was due: what requests queued
+    return dict(counts)
 
 
 @shared_task(ignore_result=True)
 def relay_outbox() -> int:
-    """Publish outbox rows to the broker. A row is marked only after its publish succeeded; a
-    crash in between publishes it again, which the idempotent tasks absorb."""
+    """Publish outbox rows to the broker; returns how many."""
+    return _relay()[0]
+
+
+def _relay() -> tuple[int, bool]:
+    """Publish unpublished outbox rows, oldest first, a batch at a time over one producer (one
+    connection), until none are left, the broker fails, or RUN_SECONDS have passed. Returns how
+    many were published and whether the broker took everything it was offered.
+
+    Rows are marked with one UPDATE per batch, after their publishes succeeded; when the broker
+    fails mid-batch only the rows before the failure are marked. A crash between a publish and
+    its UPDATE publishes the row again, which the idempotent tasks absorb."""
     published = 0
-    rows = list(Outbox.objects.filter(published_at=None).order_by("created_at")[:RELAY_BATCH])
-    for row in rows:
+    deadline = time.monotonic() + RUN_SECONDS
+    while True:
+        rows = list(
+            Outbox.objects.filter(published_at=None)
+            .order_by("created_at", "pk")
+            .values_list("pk", "task", "args")[:RELAY_BATCH]
+        )
+        if not rows:
+            return published, True
+        sent = 0
         try:
-            current_app.send_task(row.task, args=row.args)
+            with current_app.producer_or_acquire() as producer:
+                for _pk, task, args in rows:
+                    current_app.send_task(task, args=args, producer=producer)
+                    sent += 1
         except Exception:  # the broker is down: try again on the next run
-            logger.warning("Outbox relay stopped: the broker refused %s", row, exc_info=True)
-            Outbox.objects.filter(pk=row.pk).update(attempts=row.attempts + 1)
-            break
-        Outbox.objects.filter(pk=row.pk).update(published_at=timezone.now())
-        published += 1
-    return published
+            if sent < len(rows):
+                failed = rows[sent][0]
+                logger.warning("Outbox relay stopped at row %s", failed, exc_info=True)
+                Outbox.objects.filter(pk=failed).update(attempts=F("attempts") + 1)
+        if sent:
+            Outbox.objects.filter(pk__in=[pk for pk, _, _ in rows[:sent]]).update(
+                published_at=timezone.now()
+            )
+        published += sent
+        if sent < len(rows):
+            return published, False
+        if len(rows) < RELAY_BATCH or time.monotonic() > deadline:
+            return published, True
 
 
 def _claim(delivery_id: int) -> Delivery | None:
