@@ -5,6 +5,8 @@ transaction as the data it is about; `relay_outbox` publishes it.
 """
 
 import functools
+import sqlite3
+import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
@@ -15,8 +17,7 @@ from zoneinfo import ZoneInfo
 
 from django.core import signing
 from django.db import connection, transaction
-from django.db.models import Case, DateTimeField, Max, Q, Sum, Value, When
-from django.db.models.functions import Cast
+from django.db.models import Max, Model, Sum
 from django.utils import timezone
 
 from accounts.models import User
@@ -92,16 +93,27 @@ def _quiet(prefs: ReminderPreferences) -> maths.QuietHours | None:
     return maths.QuietHours(start=prefs.quiet_start, end=prefs.quiet_end)
 
 
-def next_due_for(
-    kind: str, prefs: ReminderPreferences, after: datetime, *, times: list[time] | None = None
-) -> datetime | None:
-    """When the next reminder of `kind` is due after `after`, or None when there is none.
-    `times`: the exercise times when the caller has them (the dispatcher reads them for a whole
-    batch), else `exercise_times(prefs)`."""
+def next_due_for(kind: str, prefs: ReminderPreferences, after: datetime) -> datetime | None:
+    """When the next reminder of `kind` is due after `after`, or None when there is none."""
     patient = prefs.patient
-    if not patient.is_active or not (prefs.email_on or prefs.in_app_on):
+    return _next_due(kind, prefs, after, active=patient.is_active, zone=_zone(patient))
+
+
+def _next_due(
+    kind: str,
+    prefs: ReminderPreferences,
+    after: datetime,
+    *,
+    active: bool,
+    zone: ZoneInfo,
+    times: list[time] | None = None,
+) -> datetime | None:
+    """`next_due_for` with the patient's account state and zone given, and the exercise times
+    when the caller has them (the dispatcher reads all three for a whole batch); without
+    `times`, `exercise_times(prefs)`."""
+    if not active or not (prefs.email_on or prefs.in_app_on):
         return None
-    zone, quiet = _zone(patient), _quiet(prefs)
+    quiet = _quiet(prefs)
     if kind == Kind.EXERCISE:
         if not prefs.exercise_on:
             return None
@@ -158,23 +170,17 @@ class Message:
     url: str
 
 
-EXERCISE_MESSAGE_TITLE = "Time for your neck exercises"
-MISSED_MESSAGE = Message(
-    title="A fresh start today",
-    body=(
-        "Your exercises weren't logged yesterday. That's fine: one day doesn't undo "
-        "your progress. If something got in the way, such as more pain, tell your "
-        "therapist. If you did them but forgot to log them, you can still add them."
-    ),
-    url="/today/?day={yesterday}",
+EXERCISE_TITLE = "Time for your neck exercises"
+MISSED_TITLE = "A fresh start today"
+MISSED_BODY = (
+    "Your exercises weren't logged yesterday. That's fine: one day doesn't undo your progress. "
+    "If something got in the way, such as more pain, tell your therapist. If you did them but "
+    "forgot to log them, you can still add them."
 )
-POSTURE_MESSAGE = Message(
-    title="Posture break",
-    body=(
-        "Sit tall, let your shoulders drop, and do 5 slow chin tucks and 10 shoulder "
-        "rolls. Look away from the screen for a moment too. Stop if it hurts more."
-    ),
-    url="",  # the chin tuck's page, read once per batch (_posture_exercise_url)
+POSTURE_TITLE = "Posture break"
+POSTURE_BODY = (
+    "Sit tall, let your shoulders drop, and do 5 slow chin tucks and 10 shoulder rolls. Look "
+    "away from the screen for a moment too. Stop if it hurts more."
 )
 POSTURE_EXERCISE = "chin-tuck-sitting"
 
@@ -293,11 +299,17 @@ class _Due:
     due_at: datetime
 
 
+@dataclass(frozen=True)
+class _Patient:
+    active: bool
+    zone: ZoneInfo
+
+
 @dataclass
 class _Batch:
     """What a batch of due schedules needs, read in a few queries."""
 
-    patients: dict[int, User]
+    patients: dict[int, _Patient]
     prefs: dict[int, ReminderPreferences]
     red_flags: set[int]
     prescriptions: _Prescriptions
@@ -307,13 +319,13 @@ class _Batch:
 def _decide(due: _Due, batch: _Batch, posture_url: Callable[[], str]) -> Message | str:
     """The message to send for this occurrence, or why none is needed."""
     patient = batch.patients[due.patient_id]
-    if not patient.is_active:
+    if not patient.active:
         return "account deactivated"
     if due.patient_id in batch.red_flags:
         # The patient was told to stop and call their clinician: no prompts to exercise, and no
         # "missed yesterday" either, until a clinician has looked at it.
         return "red flag awaiting the clinician"
-    local = due.due_at.astimezone(_zone(patient)).date()
+    local = due.due_at.astimezone(patient.zone).date()
     rx = batch.prescriptions
     if due.kind == Kind.EXERCISE:
         expected, done = rx.doses(due.patient_id, local)
@@ -323,7 +335,7 @@ def _decide(due: _Due, batch: _Batch, posture_url: Callable[[], str]) -> Message
             return "already done"
         left = expected - done
         return Message(
-            title=EXERCISE_MESSAGE_TITLE,
+            title=EXERCISE_TITLE,
             body=(
                 f"You have {left:g} exercise session{'s' if left != 1 else ''} left for today. "
                 "Open Today for the instructions and the timer. Go gently, and stop if "
@@ -338,14 +350,10 @@ def _decide(due: _Due, batch: _Batch, posture_url: Callable[[], str]) -> Message
             return "yesterday was not missed"
         if rx.doses(due.patient_id, local)[0] == 0:
             return "nothing due today"
-        return Message(
-            title=MISSED_MESSAGE.title,
-            body=MISSED_MESSAGE.body,
-            url=MISSED_MESSAGE.url.format(yesterday=yesterday.isoformat()),
-        )
+        return Message(MISSED_TITLE, MISSED_BODY, f"/today/?day={yesterday.isoformat()}")
     if not rx.items_due(due.patient_id, local):
         return "no active program"
-    return Message(title=POSTURE_MESSAGE.title, body=POSTURE_MESSAGE.body, url=posture_url())
+    return Message(POSTURE_TITLE, POSTURE_BODY, posture_url())
 
 
 def _channels(kind: str, prefs: ReminderPreferences) -> list[str]:
@@ -375,33 +383,74 @@ def _due_schedules(now: datetime, limit: int, only: Collection[int] | None) -> l
     ]
 
 
-def _read_batch(batch: list[_Due], now: datetime) -> _Batch:
+def _read_batch(batch: list[_Due]) -> _Batch:
     patient_ids = {due.patient_id for due in batch}
-    patients = User.objects.filter(pk__in=patient_ids).select_related("patient_profile")
-    by_id = {patient.pk: patient for patient in patients}
-    prefs = {row.patient_id: row for row in ReminderPreferences.objects.filter(pk__in=by_id)}
-    if missing := by_id.keys() - prefs.keys():  # preferences_for() for each, at once
-        ReminderPreferences.objects.bulk_create(
-            [ReminderPreferences(patient_id=pk) for pk in missing], ignore_conflicts=True
+    patients = {
+        pk: _Patient(active, ZoneInfo(zone))
+        for pk, active, zone in User.objects.filter(pk__in=patient_ids).values_list(
+            "pk", "is_active", "patient_profile__time_zone"
         )
-        prefs.update(
-            (row.patient_id, row) for row in ReminderPreferences.objects.filter(pk__in=missing)
-        )
-    for patient_id, row in prefs.items():
-        row.patient = by_id[patient_id]
+    }
+    prefs = {row.patient_id: row for row in ReminderPreferences.objects.filter(pk__in=patients)}
+    for pk in patients.keys() - prefs.keys():  # rare: preferences_for() one by one
+        prefs[pk] = preferences_for(User.objects.get(pk=pk))
     # open_red_flag(patient) (rehab.alerts.selectors) for every patient of the batch.
     red_flags = set(
-        Alert.objects.filter(patient_id__in=by_id, rule=Rule.RED_FLAG, acknowledged_at=None)
+        Alert.objects.filter(patient_id__in=patients, rule=Rule.RED_FLAG, acknowledged_at=None)
+        .order_by()
         .values_list("patient_id", flat=True)
         .distinct()
     )
     wall_clock = timezone.now()  # patient_today(), which the default times are read for
-    today = {pk: wall_clock.astimezone(_zone(patient)).date() for pk, patient in by_id.items()}
+    today = {pk: wall_clock.astimezone(patient.zone).date() for pk, patient in patients.items()}
     dates = set(today.values())
     for due in batch:
-        local = due.due_at.astimezone(_zone(by_id[due.patient_id])).date()
+        local = due.due_at.astimezone(patients[due.patient_id].zone).date()
         dates.update((local, local - timedelta(days=1)))
-    return _Batch(by_id, prefs, red_flags, _Prescriptions(by_id.keys(), dates), today)
+    return _Batch(patients, prefs, red_flags, _Prescriptions(patients.keys(), dates), today)
+
+
+def _rows(
+    model: type[Model], columns: Sequence[str], rows: list[tuple[Any, ...]]
+) -> Iterator[tuple[str, list[Any]]]:
+    """`rows` (values already in the database's form) as a table expression with its
+    parameters: on PostgreSQL one UNNEST of an array per column (as Django's bulk_create does:
+    a few parameters, so psycopg and the planner have little to do); on SQLite VALUES lists,
+    as many rows per statement as its limit on parameters allows."""
+    if connection.vendor == "postgresql":
+        fields = [model._meta.get_field(column) for column in columns]
+        types = [field.db_type(connection).split("(")[0] for field in fields]  # type: ignore[union-attr]
+        arrays = ", ".join(f"(%s)::{db_type}[]" for db_type in types)
+        unnest = f"SELECT * FROM UNNEST({arrays})"  # noqa: S608 - types from model metadata
+        yield unnest, [list(values) for values in zip(*rows, strict=True)]
+        return
+    limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    per_statement = max(1, limit // len(columns))
+    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    for first in range(0, len(rows), per_statement):
+        chunk = rows[first : first + per_statement]
+        yield "VALUES " + ", ".join([row] * len(chunk)), [value for row in chunk for value in row]
+
+
+def _insert(
+    model: type[Model], columns: Sequence[str], rows: list[tuple[Any, ...]], suffix: str = ""
+) -> list[tuple[Any, ...]]:
+    """INSERT rows, values already in the database's form, with `suffix` (ON CONFLICT,
+    RETURNING); returns what RETURNING returns, in row order (as bulk_create relies on). The
+    ORM's bulk_create builds and converts every value of every row in Python: most of a
+    batch's time."""
+    if not rows:
+        return []
+    quote = connection.ops.quote_name
+    table, names = quote(model._meta.db_table), ", ".join(map(quote, columns))
+    returned: list[tuple[Any, ...]] = []
+    with connection.cursor() as cursor:
+        for values, params in _rows(model, columns, rows):
+            sql = f"INSERT INTO {table} ({names}) {values}{suffix}"
+            cursor.execute(sql, params)
+            if "RETURNING" in suffix:
+                returned += cursor.fetchall()
+    return returned
 
 
 def _claim(batch: list[_Due], decisions: dict[int, Message | str]) -> dict[int, int]:
@@ -409,89 +458,136 @@ def _claim(batch: list[_Due], decisions: dict[int, Message | str]) -> dict[int, 
     those inserted here. The unique (schedule, due_at) is the claim: a second dispatcher, or a
     rerun, inserts nothing for an occurrence already claimed (and on PostgreSQL waits for a
     claim still in flight, then inserts nothing)."""
-    ops, quote = connection.ops, connection.ops.quote_name
-    claimed_at = ops.adapt_datetimefield_value(timezone.now())
-    params: list[Any] = []
+    adapt, quote = connection.ops.adapt_datetimefield_value, connection.ops.quote_name
+    claimed_at = adapt(timezone.now())
+    rows = []
     for due in sorted(batch, key=lambda due: due.schedule_id):  # one lock order everywhere
         decision = decisions[due.schedule_id]
-        params += [
-            due.schedule_id,
-            ops.adapt_datetimefield_value(due.due_at),
-            claimed_at,
-            Outcome.SKIPPED if isinstance(decision, str) else Outcome.SENT,
-            decision if isinstance(decision, str) else "",
-        ]
-    columns = ", ".join(
-        quote(c) for c in ("schedule_id", "due_at", "claimed_at", "outcome", "reason")
+        skipped = isinstance(decision, str)
+        rows.append(
+            (
+                due.schedule_id,
+                adapt(due.due_at),
+                claimed_at,
+                Outcome.SKIPPED.value if skipped else Outcome.SENT.value,
+                decision if isinstance(decision, str) else "",
+            )
+        )
+    columns = ("schedule_id", "due_at", "claimed_at", "outcome", "reason")
+    suffix = (
+        f" ON CONFLICT ({quote('schedule_id')}, {quote('due_at')}) DO NOTHING"
+        f" RETURNING {quote('schedule_id')}, {quote('id')}"
     )
-    rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(batch))
-    sql = f"""
-        INSERT INTO {quote(Occurrence._meta.db_table)} ({columns}) VALUES {rows}
-        ON CONFLICT ({quote("schedule_id")}, {quote("due_at")}) DO NOTHING
-        RETURNING {quote("schedule_id")}, {quote("id")}
-    """  # noqa: S608 - names come from model metadata, values are parameters
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return dict(cursor.fetchall())
+    return dict(_insert(Occurrence, columns, rows, suffix))
 
 
 def _advance(batch: list[_Due], data: _Batch, now: datetime) -> None:
     """Move each schedule past its occurrence (and past any it missed while down), in one
     UPDATE; a schedule changed meanwhile (`reschedule`) keeps its new time."""
-    by_upcoming: dict[datetime | None, list[int]] = defaultdict(list)
-    by_due: dict[datetime, list[int]] = defaultdict(list)
+    moves: list[tuple[int, datetime, datetime | None]] = []
     for due in batch:
-        prefs = data.prefs[due.patient_id]
+        prefs, patient = data.prefs[due.patient_id], data.patients[due.patient_id]
         times = None
-        if due.kind in (Kind.EXERCISE, Kind.MISSED) and not prefs.times:
-            most = data.prescriptions.most_times_per_day(due.patient_id, data.today[due.patient_id])
-            times = default_times(most)
-        upcoming = next_due_for(due.kind, prefs, max(due.due_at, now), times=times)
-        by_upcoming[upcoming].append(due.schedule_id)
-        by_due[due.due_at].append(due.schedule_id)
-    unchanged = Q()
-    for due_at, ids in by_due.items():
-        unchanged |= Q(pk__in=ids, next_due_at=due_at)
-    moved: Case | Cast = Case(
-        *(
-            When(pk__in=ids, then=Value(at, output_field=DateTimeField()))
-            for at, ids in by_upcoming.items()
-        ),
-        output_field=DateTimeField(),
-    )
-    if connection.features.requires_casted_case_in_updates:  # PostgreSQL, as bulk_update does
-        moved = Cast(moved, output_field=DateTimeField())
-    Schedule.objects.filter(unchanged).update(next_due_at=moved)
-
-
-def _write_notifications(
-    notes: list[tuple[Notification, list[str]]], *, in_app_delivered: bool
-) -> None:
-    """Notifications, one delivery per channel, and an outbox row per delivery to send, in
-    three INSERTs. With `in_app_delivered`, an in-app delivery is recorded as sent: the
-    notification row is what the bell shows, so there is nothing to queue for it."""
-    Notification.objects.bulk_create([notification for notification, _ in notes])
-    written = timezone.now()
-    deliveries = [
-        Delivery(
-            notification=notification,
-            channel=channel,
-            status=DeliveryStatus.SENT,
-            attempts=1,
-            sent_at=written,
+        if due.kind in (Kind.EXERCISE, Kind.MISSED):
+            if prefs.times:
+                times = _parse(prefs.times)
+            else:
+                rx = data.prescriptions
+                times = default_times(
+                    rx.most_times_per_day(due.patient_id, data.today[due.patient_id])
+                )
+        upcoming = _next_due(
+            due.kind,
+            prefs,
+            max(due.due_at, now),
+            active=patient.active,
+            zone=patient.zone,
+            times=times,
         )
-        if in_app_delivered and channel == Channel.IN_APP
-        else Delivery(notification=notification, channel=channel)
-        for notification, channels in notes
+        moves.append((due.schedule_id, due.due_at, upcoming))
+    adapt, quote = connection.ops.adapt_datetimefield_value, connection.ops.quote_name
+    table, next_due, pk = (
+        quote(Schedule._meta.db_table),
+        quote("next_due_at"),
+        quote("id"),
+    )
+    columns = ("id", "next_due_at", "next_due_at")  # the id, the time seen, the time to set
+    rows = [(pk_, adapt(seen), adapt(upcoming)) for pk_, seen, upcoming in moves]
+    with connection.cursor() as cursor:
+        for values, params in _rows(Schedule, columns, rows):
+            # Only where next_due_at is still the time this batch saw.
+            condition = f"{table}.{pk} = moved.id AND {table}.{next_due} = moved.seen"
+            update = f"UPDATE {table} SET {next_due} = moved.upcoming"  # noqa: S608
+            if connection.vendor == "postgresql":
+                moved = f"FROM ({values}) AS moved (id, seen, upcoming)"
+                sql = f"{update} {moved} WHERE {condition}"
+            else:  # SQLite names a VALUES table's columns in a WITH only
+                moved = f"WITH moved (id, seen, upcoming) AS ({values})"
+                sql = f"{moved} {update} FROM moved WHERE {condition}"
+            cursor.execute(sql, params)  # names from model metadata, values are parameters
+
+
+def _write_notifications(notes: list[tuple[_Due, int, Message, list[str]]]) -> None:
+    """For each (due occurrence, its occurrence id, message, channels): the notification, one
+    delivery per channel and a send task per email, in three INSERTs (of as many rows as the
+    database takes). An in-app delivery is recorded as sent: the notification row is what the
+    bell shows, so there is nothing to send, and nothing to queue."""
+    # Every column without a database default is given (model defaults are Python's); the
+    # nullable ones left out (read_at, published_at) are NULL.
+    written = connection.ops.adapt_datetimefield_value(timezone.now())
+    public_id = Notification._meta.get_field("public_id")
+    notification_ids = _insert(
+        Notification,
+        (
+            "public_id",
+            "recipient_id",
+            "kind",
+            "title",
+            "body",
+            "url",
+            "occurrence_id",
+            "created_at",
+        ),
+        [
+            (
+                public_id.get_db_prep_save(uuid.uuid4(), connection),
+                due.patient_id,
+                due.kind,
+                message.title,
+                message.body,
+                message.url,
+                occurrence_id,
+                written,
+            )
+            for due, occurrence_id, message, _ in notes
+        ],
+        f" RETURNING {connection.ops.quote_name('id')}",
+    )
+    deliveries = [
+        (notification_id, channel)
+        for (notification_id,), (_, _, _, channels) in zip(notification_ids, notes, strict=True)
         for channel in channels
     ]
-    Delivery.objects.bulk_create(deliveries)
-    Outbox.objects.bulk_create(
+    delivery_ids = _insert(
+        Delivery,
+        ("notification_id", "channel", "status", "attempts", "last_error", "created_at", "sent_at"),
         [
-            Outbox(task=DELIVER_TASK, args=[delivery.pk])
-            for delivery in deliveries
-            if delivery.status == DeliveryStatus.QUEUED
-        ]
+            (notification_id, channel, DeliveryStatus.SENT.value, 1, "", written, written)
+            if channel == Channel.IN_APP
+            else (notification_id, channel, DeliveryStatus.QUEUED.value, 0, "", written, None)
+            for notification_id, channel in deliveries
+        ],
+        f" RETURNING {connection.ops.quote_name('id')}",
+    )
+    args = Outbox._meta.get_field("args")
+    _insert(
+        Outbox,
+        ("task", "args", "created_at", "attempts"),
+        [
+            (DELIVER_TASK, args.get_db_prep_save([delivery_id], connection), written, 0)
+            for (delivery_id,), (_, channel) in zip(delivery_ids, deliveries, strict=True)
+            if channel != Channel.IN_APP
+        ],
     )
 
 
@@ -509,12 +605,17 @@ def notify(
     Call inside the transaction that has the reason for it.
 
     Every delivery, in-app ones too, goes through the `deliver` task here (alerts, advice,
-    questionnaire reminders; their tests count those outbox rows). The reminder dispatcher
-    records its in-app deliveries as sent when it writes them (`_write_notifications`)."""
-    notification = Notification(
+    questionnaire reminders); the reminder dispatcher records its in-app deliveries as sent when
+    it writes them (`_write_notifications`)."""
+    notification = Notification.objects.create(
         recipient=recipient, kind=kind, title=title, body=body, url=url, occurrence=occurrence
     )
-    _write_notifications([(notification, list(channels))], in_app_delivered=False)
+    deliveries = Delivery.objects.bulk_create(
+        [Delivery(notification=notification, channel=channel) for channel in channels]
+    )
+    Outbox.objects.bulk_create(
+        [Outbox(task=DELIVER_TASK, args=[delivery.pk]) for delivery in deliveries]
+    )
     return notification
 
 
@@ -527,7 +628,7 @@ def _dispatch_batch(
         batch = _due_schedules(now, limit, only)
         if not batch:
             return {}
-        data = _read_batch(batch, now)
+        data = _read_batch(batch)
         posture_url = functools.cache(_posture_exercise_url)
         decisions: dict[int, Message | str] = {
             due.schedule_id: (
@@ -541,17 +642,10 @@ def _dispatch_batch(
         for due in batch:
             decision = decisions[due.schedule_id]
             if due.schedule_id in claimed and isinstance(decision, Message):
-                notification = Notification(
-                    recipient=data.patients[due.patient_id],
-                    kind=due.kind,
-                    title=decision.title,
-                    body=decision.body,
-                    url=decision.url,
-                    occurrence_id=claimed[due.schedule_id],
-                )
-                notes.append((notification, _channels(due.kind, data.prefs[due.patient_id])))
+                channels = _channels(due.kind, data.prefs[due.patient_id])
+                notes.append((due, claimed[due.schedule_id], decision, channels))
         if notes:
-            _write_notifications(notes, in_app_delivered=True)
+            _write_notifications(notes)
         # Also the ones claimed before: whoever claimed them moved them on already (then this
         # changes nothing), unless a schedule was set back to an occurrence handled before.
         _advance(batch, data, now)
