@@ -12,13 +12,15 @@ must be what the reference says.
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
+from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
@@ -435,3 +437,39 @@ def test_missing_preferences_are_created_with_the_defaults(patients):
     assert services.dispatch_due() == {"sent": 6}
     assert ReminderPreferences.objects.filter(patient__in=patients).count() == 6
     assert Delivery.objects.filter(channel=Channel.EMAIL).count() == 6
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_dispatchers_at_once_take_turns_or_different_rows_and_claim_each_once(
+    patients, monkeypatch
+):
+    """Small batches from two threads (two connections) at once: on PostgreSQL each skips the
+    rows the other holds, on SQLite their transactions queue; either way every occurrence is
+    claimed once and notified once."""
+    monkeypatch.setattr(services, "DISPATCH_BATCH", 2)
+    now = timezone.now()
+    start = threading.Barrier(2)
+    results: list[dict[str, int]] = []
+    errors: list[BaseException] = []
+
+    def dispatcher() -> None:
+        try:
+            start.wait(10)
+            results.append(services.dispatch_due(now))
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connections.close_all()  # this thread's own connection
+
+    threads = [threading.Thread(target=dispatcher) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not errors, errors
+    assert sum(result.get("sent", 0) for result in results) == len(patients), results
+    assert not any(set(result) - {"sent", "not claimed"} for result in results), results
+    claims = Occurrence.objects.values("schedule_id").annotate(n=Count("pk"))
+    assert len(claims) == len(patients) and {claim["n"] for claim in claims} == {1}
+    assert Notification.objects.count() == len(patients)
+    assert not Schedule.objects.filter(next_due_at__lte=now).exists()
