@@ -4,7 +4,10 @@ A patient's `ReminderPreferences` drive one `Schedule` row per kind (exercise re
 nudge, missed-day note), each with the next due instant in UTC (`next_due_at`, indexed). A
 dispatcher claims each due occurrence with a unique `Occurrence` row, writes the `Notification`
 and one `Delivery` per channel, and an `Outbox` row per send task, all in one transaction; a relay
-publishes the outbox to the broker. Requests never talk to the broker.
+publishes the outbox to the broker. Requests never talk to the broker. The dispatcher records a
+reminder's in-app delivery as sent when it writes it (the notification row is what the bell
+shows), so only its emails have send tasks; `notify()` (alerts and other notices) still queues
+a task for each delivery.
 """
 
 import uuid
