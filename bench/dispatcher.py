@@ -52,7 +52,8 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.load.run import free_port, throwaway_postgres  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from load.run import free_port, throwaway_postgres  # noqa: E402 - bench/ is not a package
 
 TARGET = 0.5
 ZONES = ["Europe/London", "America/New_York", "Asia/Kolkata", "Australia/Sydney", "UTC"]
