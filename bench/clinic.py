@@ -17,7 +17,6 @@ import argparse
 import json
 import os
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -37,23 +36,6 @@ ENDPOINTS: dict[str, tuple[str, str, str, int]] = {
     "progress_api": ("GET", "/api/v1/progress/", "patient", 200),
     "exercise_list": ("GET", "/api/v1/exercises/", "therapist", 200),
 }
-
-
-def signed_in(user: Any) -> str:
-    """A session key for `user`, signed in with password and (if enrolled) authenticator app."""
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    methods: list[dict[str, Any]] = [{"method": "password", "at": time.time(), "email": user.email}]
-    if user.is_therapist:
-        methods.append({"method": "mfa", "at": time.time(), "type": "totp"})
-    session["account_authentication_methods"] = methods
-    session["account_authentication_methods_user"] = str(user.pk)
-    session.save()
-    assert session.session_key is not None
-    return session.session_key
 
 
 def raw_request(
@@ -122,6 +104,7 @@ def main() -> None:
 
     from accounts.models import Clinic, Role, User
     from exercises.models import Exercise
+    from tests.factories import signed_in_session_key
     from tests.home.seed import seed_caseload
 
     call_command("sync_exercise_library", verbosity=0)
@@ -145,9 +128,8 @@ def main() -> None:
     csrf = "b" * 32  # a CSRF secret of our own: the cookie and the header must only agree
 
     def cookies(user: Any) -> str:
-        return (
-            f"{settings.SESSION_COOKIE_NAME}={signed_in(user)}; {settings.CSRF_COOKIE_NAME}={csrf}"
-        )
+        session = signed_in_session_key(user)
+        return f"{settings.SESSION_COOKIE_NAME}={session}; {settings.CSRF_COOKIE_NAME}={csrf}"
 
     patient_requests: dict[str, list[str]] = {name: [] for name in ENDPOINTS}
     therapist_cookies = cookies(therapist)

@@ -43,10 +43,10 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from load.run import (  # noqa: E402 - bench/ is not a package
-    COLLECTSTATIC,
     SilentBroker,
     free_port,
     gunicorn,
+    migrate_and_collect_static,
     production_env,
     run,
     throwaway_postgres,
@@ -153,8 +153,7 @@ def measure(args: argparse.Namespace, var: Path, url: str | None) -> list[str]:
         f"wrk with {args.connections} connections, {args.rounds} rounds of {args.seconds} s"
     )
     started = time.monotonic()
-    run([py, "manage.py", "migrate", "--noinput", "-v", "0"], env, "migrate")
-    run([py, "-c", COLLECTSTATIC], env, "collectstatic")
+    migrate_and_collect_static(env)
     requests = var / "requests"
     run(
         [

@@ -1,5 +1,8 @@
+import time
+
 import factory
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.test import Client
 
 from accounts.models import CaseloadAssignment, Clinic, PatientProfile, Role, User
 from exercises.models import Category, Exercise
@@ -72,3 +75,21 @@ class ExerciseFactory(factory.django.DjangoModelFactory):
     steps = ["Sit tall.", "Move gently."]
     precautions = "Move within a comfortable range."
     stop_if = "Stop if pain spreads into your arm."
+
+
+def signed_in_session_key(user: User) -> str:
+    """A real session for `user`, signed in and, for therapists and staff, marked as having
+    passed the authenticator-app step the way allauth records it. Used by the API fuzz
+    (tests/security) and the benchmark (bench/clinic.py)."""
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    now = time.time()
+    session["account_authentication_methods"] = [
+        {"method": "password", "at": now, "email": user.email},
+        {"method": "mfa", "at": now, "type": "totp"},
+    ]
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
+    assert session.session_key is not None
+    return session.session_key

@@ -185,6 +185,15 @@ def gunicorn(
             server.wait()
 
 
+def migrate_and_collect_static(env: dict[str, str]) -> None:
+    """Migrate the throwaway database and collect the static files, as the production image does."""
+    started = time.monotonic()
+    run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], env, "migrate")
+    print(f"  migrated: {time.monotonic() - started:.1f} s")
+    run([sys.executable, "-c", COLLECTSTATIC], env, "collectstatic")
+    print(f"  static: {time.monotonic() - started:.1f} s")
+
+
 def percentile(values: list[float], share: float) -> float:
     """Nearest-rank percentile of `values` (not empty)."""
     ordered = sorted(values)
@@ -278,10 +287,7 @@ def load(args: argparse.Namespace, var: Path, broker: SilentBroker, url: str | N
         f"gunicorn with {args.workers} workers on 127.0.0.1:{port}"
     )
     started = time.monotonic()
-    run([py, "manage.py", "migrate", "--noinput", "-v", "0"], env, "migrate")
-    print(f"  migrated: {time.monotonic() - started:.1f} s")
-    run([py, "-c", COLLECTSTATIC], env, "collectstatic")
-    print(f"  static: {time.monotonic() - started:.1f} s")
+    migrate_and_collect_static(env)
     users_file = var / "users.json"
     seed = [py, str(HERE / "data.py"), "seed", "--patients", str(args.users)]
     run([*seed, "--out", str(users_file)], env, "seeding")

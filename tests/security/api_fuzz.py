@@ -22,7 +22,6 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.core.management import call_command
 from django.middleware.csrf import _get_new_csrf_string
-from django.test import Client
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import strategies as st
 from PIL import Image
@@ -31,6 +30,7 @@ from schemathesis.engine import events as engine_events
 
 from accounts.models import User
 from tests import factories
+from tests.factories import signed_in_session_key
 
 ROLES = ["anonymous", "alice", "carol", "frank", "erin"]
 # Every check schemathesis has, named so that a new version's renamed check fails loudly here.
@@ -148,23 +148,6 @@ def urlconf_with_api_404(settings: Any, monkeypatch: Any) -> str:
     return "rehab.urls handler404"
 
 
-def mfa_session_cookie(user: User) -> str:
-    """A real session for `user`, signed in and, for therapists and staff, marked as having
-    passed the authenticator-app step the way allauth records it."""
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    now = time.time()
-    session["account_authentication_methods"] = [
-        {"method": "password", "at": now, "email": user.email},
-        {"method": "mfa", "at": now, "type": "totp"},
-    ]
-    session["account_authentication_methods_user"] = str(user.pk)
-    session.save()
-    assert session.session_key is not None
-    return session.session_key
-
-
 @dataclass
 class RoleResult:
     role: str
@@ -219,7 +202,7 @@ def run_role(
         "cache": {"enabled": False},
     }
     if user is not None:
-        config["auth"] = {"openapi": {"cookieAuth": {"api_key": mfa_session_cookie(user)}}}
+        config["auth"] = {"openapi": {"cookieAuth": {"api_key": signed_in_session_key(user)}}}
     schema = schemathesis.openapi.from_dict(
         openapi_schema(), config=schemathesis.Config.from_dict(config)
     )
