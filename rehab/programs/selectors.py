@@ -1,13 +1,14 @@
 """Reads for programs and logs, scoped through accounts.access."""
 
+import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 
 from accounts import audit
@@ -98,6 +99,68 @@ def doses_done_by_item(*, patient: User, on: date) -> dict[int, float]:
         .annotate(doses=Sum("dose_fraction"))
         .values_list("item", "doses")
     )
+
+
+@dataclass(frozen=True)
+class TodayHeader:
+    checkin_due: bool
+    red_flag_at: datetime | None
+    unread_count: int
+
+
+def today_header(*, patient: User, now: datetime) -> TodayHeader:
+    """What Today shows around the exercises, in one query: whether the weekly safety check is
+    due, when the open red flag was raised, and the bell's unread count. The same query loads the
+    patient's profile (time zone) and clinic (the page header) onto `patient`, a query each
+    otherwise."""
+    from rehab.alerts.selectors import safety_annotations
+    from rehab.reminders.models import Notification
+
+    # As the bell's context processor counts (rehab.reminders.context_processors).
+    unread = (
+        Notification.objects.filter(recipient=OuterRef("pk"), read_at=None)
+        .order_by()
+        .annotate(count=Func(F("pk"), function="COUNT", output_field=IntegerField()))
+        .values("count")
+    )
+    row = (
+        User.objects.filter(pk=patient.pk)
+        .select_related("patient_profile", "clinic")
+        .annotate(**safety_annotations(now), unread=Subquery(unread))
+        .get()
+    )
+    patient.patient_profile = row.patient_profile
+    patient.clinic = row.clinic
+    return TodayHeader(
+        checkin_due=not row.checked_in,  # type: ignore[attr-defined]
+        red_flag_at=row.red_flag_at,  # type: ignore[attr-defined]
+        unread_count=row.unread,
+    )
+
+
+def sessions_on(*, patient: User, on: date) -> list[SessionLog]:
+    """The patient's sessions of a local date in the order logged, each with its entries and
+    their exercises (two queries)."""
+    from django.db.models import Prefetch
+
+    return list(
+        SessionLog.objects.filter(patient=patient, performed_on=on)
+        .prefetch_related(
+            Prefetch("entries", queryset=ExerciseLog.objects.select_related("item__exercise"))
+        )
+        .order_by("logged_at")
+    )
+
+
+def doses_by_item(sessions: list[SessionLog]) -> dict[int, float]:
+    """`doses_done_by_item` for the day of `sessions_on`, summed from the entries it loaded
+    (an entry's date is its session's) instead of one more query."""
+    fractions: dict[int, list[float]] = {}
+    for session in sessions:
+        for entry in session.entries.all():
+            fractions.setdefault(entry.item_id, []).append(entry.dose_fraction)
+    # fsum: exact, so three thirds make 1.0 and the dose counts as done, as with SQL's SUM.
+    return {item_id: math.fsum(parts) for item_id, parts in fractions.items()}
 
 
 @dataclass(frozen=True)

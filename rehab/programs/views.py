@@ -1,26 +1,29 @@
 """The patient's Today page: what is due, instructions and timers, and logging a session."""
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.forms import BaseFormSet
+from django.forms import BaseForm, BaseFormSet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.access import AuthedRequest, get_patient_or_404, role_required
 from accounts.models import Role
-from exercises.models import Category
-from rehab.alerts.selectors import alerts_visible_to, checkins_visible_to, open_red_flag
-from rehab.alerts.services import ADVICE, checkin_due
+from exercises.models import Category, Exercise, Side
+from rehab.alerts.selectors import alerts_visible_to, checkins_visible_to
+from rehab.alerts.services import ADVICE
 
 from . import selectors, services
 from .forms import EntryFormSet, SessionDetailsForm, SessionForm
-from .models import Program, SessionLog, Status
+from .models import Program, ProgramItem, SessionLog, Status
 
 
 def _chosen_day(request: AuthedRequest, today: date) -> date:
@@ -31,13 +34,75 @@ def _chosen_day(request: AuthedRequest, today: date) -> date:
     return day if today - timedelta(days=services.BACKFILL_DAYS) <= day <= today else today
 
 
+@dataclass
+class _Card:
+    """One exercise on Today: the item, its form and what the template would otherwise work out
+    with dozens of small nodes per card."""
+
+    item: ProgramItem
+    form: BaseForm
+    done: float
+    is_task: bool
+    dose_line: str
+    ready_line: str
+    how_to: str
+
+
+def _plural(count: int) -> str:
+    return "" if count == 1 else "s"
+
+
+_TIMES = "\N{MULTIPLICATION SIGN}"
+
+
+def _dose_line(item: ProgramItem) -> str:
+    """For example "2 sets x 10 reps, hold 5 s, rest 30 s between sets, left · 2x a day" (with
+    multiplication signs)."""
+    line = f"{item.sets} set{_plural(item.sets)} {_TIMES} {item.reps} rep{_plural(item.reps)}"
+    if item.hold_seconds:
+        line += f", hold {item.hold_seconds} s"
+    if item.rest_seconds:
+        line += f", rest {item.rest_seconds} s between sets"
+    if item.side != Side.NONE:
+        line += f", {item.get_side_display().lower()}"
+    return f"{line} · {item.times_per_day}{_TIMES} a day"
+
+
+def _ready_line(item: ProgramItem) -> str:
+    line = f"Ready: {item.sets} set{_plural(item.sets)} of {item.reps}"
+    return f"{line}, hold {item.hold_seconds} s" if item.hold_seconds else line
+
+
+# An exercise's "How to do it" block, rendered once per process and exercise. Correct as long as
+# the key changes whenever the HTML could: every edit of an exercise saves it (updated_at is
+# auto_now), the public_id tells apart rows that reuse a pk (test databases roll back), and the
+# script prefix is in its links. It holds library content only, nothing of a patient's.
+_HOW_TO: dict[tuple[object, ...], str] = {}
+_HOW_TO_MAX = 2000
+
+
+def _how_to(exercise: Exercise) -> str:
+    key = (exercise.pk, exercise.public_id, exercise.updated_at, get_script_prefix())
+    html = _HOW_TO.get(key)
+    if html is None:
+        html = render_to_string("programs/_how_to.html", {"exercise": exercise})
+        if settings.DEBUG:  # templates change under runserver without a restart
+            return html
+        if len(_HOW_TO) >= _HOW_TO_MAX:
+            _HOW_TO.clear()
+        _HOW_TO[key] = html
+    return html
+
+
 @role_required(Role.PATIENT)
 def today(request: AuthedRequest) -> HttpResponse:
     patient = request.user
+    now = timezone.now()
+    header = selectors.today_header(patient=patient, now=now)
+    request.unread_count = header.unread_count  # type: ignore[attr-defined] # for the bell
     local_today = services.patient_today(patient)
     day = _chosen_day(request, local_today)
     items = list(selectors.items_due(patient=patient, on=day))
-    done = selectors.doses_done_by_item(patient=patient, on=day)
     initial = [
         {
             "item_id": item.pk,
@@ -79,20 +144,20 @@ def today(request: AuthedRequest) -> HttpResponse:
                 "Session saved. Well done!" if created else "This session was already saved.",
             )
             return redirect(f"{request.path}?day={spec.performed_on.isoformat()}")
-    sessions = list(
-        SessionLog.objects.filter(patient=patient, performed_on=day)
-        .prefetch_related("entries__item__exercise")
-        .order_by("logged_at")
-    )
+    sessions = selectors.sessions_on(patient=patient, on=day)
+    done = selectors.doses_by_item(sessions)
     for session in sessions:
-        session.editable = timezone.now() - session.logged_at <= services.EDIT_WINDOW  # type: ignore[attr-defined]
+        session.editable = now - session.logged_at <= services.EDIT_WINDOW  # type: ignore[attr-defined]
     cards = [
-        {
-            "item": item,
-            "form": form,
-            "done": done.get(item.pk, 0.0),
-            "is_task": item.exercise.category == Category.ERGONOMIC,
-        }
+        _Card(
+            item=item,
+            form=form,
+            done=done.get(item.pk, 0.0),
+            is_task=item.exercise.category == Category.ERGONOMIC,
+            dose_line=_dose_line(item),
+            ready_line=_ready_line(item),
+            how_to=_how_to(item.exercise),
+        )
         for item, form in zip(items, entries, strict=False)
     ]
     expected = sum(item.times_per_day for item in items)
@@ -102,6 +167,7 @@ def today(request: AuthedRequest) -> HttpResponse:
         "programs/today.html",
         {
             "day": day,
+            "day_iso": day.isoformat(),
             "is_today": day == local_today,
             "day_choices": session_form.fields["performed_on"].choices,  # type: ignore[attr-defined]
             "cards": cards,
@@ -110,8 +176,8 @@ def today(request: AuthedRequest) -> HttpResponse:
             "expected": expected,
             "completed": completed,
             "sessions": sessions,
-            "checkin_due": checkin_due(patient),
-            "red_flag": open_red_flag(patient),
+            "checkin_due": header.checkin_due,
+            "red_flag_at": header.red_flag_at,
             "red_flag_advice": ADVICE,
             "programs": Program.objects.filter(
                 patient=patient, status__in=[Status.ACTIVE, Status.PAUSED]
