@@ -1,8 +1,12 @@
 """Read API of the exercise library: /api/v1/exercises/ and /api/v1/muscles/."""
 
+from typing import Any
+
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from accounts.api_errors import FORBIDDEN, _bad_request, _not_found, _validated
 
@@ -65,6 +69,59 @@ class ExerciseListSerializer(serializers.ModelSerializer):
         ]
 
 
+# The columns the list shows (the instructions, three JSON lists and two texts, are the detail's).
+LISTED_COLUMNS = (
+    "pk",
+    "public_id",
+    "slug",
+    "clinic_id",
+    "name",
+    "category",
+    "level",
+    "summary",
+    "equipment",
+    *(f"default_{name}" for name in ("sets", "reps", "hold_seconds", "rest_seconds", "side")),
+    "default_times_per_day",
+)
+
+
+def listed(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """ExerciseListSerializer's output for a page of rows from `.values(*LISTED_COLUMNS)`, with
+    the muscles of all of them in one query. The library list is the most read page of the API,
+    and building 20 model instances, their prefetched muscles and the nested serializers cost
+    three times the queries themselves (docs/performance.md)."""
+    muscles: dict[int, list[dict[str, str]]] = {row["pk"]: [] for row in rows}
+    pairs = (
+        Exercise.muscles.through.objects.filter(exercise_id__in=muscles)
+        .order_by("muscle__name", "muscle_id")
+        .values_list("exercise_id", "muscle__slug", "muscle__name")
+    )
+    for exercise_id, slug, name in pairs:
+        muscles[exercise_id].append({"slug": slug, "name": name})
+    return [
+        {
+            "id": str(row["public_id"]),
+            "slug": row["slug"],
+            "name": row["name"],
+            "category": row["category"],
+            "level": row["level"],
+            "summary": row["summary"],
+            "equipment": row["equipment"],
+            "muscles": muscles[row["pk"]],
+            "shared": row["clinic_id"] is None,
+            "default_dosage": {
+                "sets": row["default_sets"],
+                "reps": row["default_reps"],
+                "hold_seconds": row["default_hold_seconds"],
+                "rest_seconds": row["default_rest_seconds"],
+                "side": row["default_side"],
+                "times_per_day": row["default_times_per_day"],
+            },
+        }
+        for row in rows
+    ]
+
+
 class ExerciseDetailSerializer(ExerciseListSerializer):
     steps = serializers.ListField(child=serializers.CharField(), read_only=True)
     cues = serializers.ListField(child=serializers.CharField(), read_only=True)
@@ -114,6 +171,8 @@ class ExerciseFilterSerializer(serializers.Serializer):
     )
 )
 class ExerciseList(generics.ListAPIView):
+    # The schema and the contract; the rows themselves are written out by `listed()` (a test
+    # holds the two equal for the whole library).
     serializer_class = ExerciseListSerializer
 
     def get_queryset(self) -> QuerySet[Exercise]:
@@ -124,6 +183,13 @@ class ExerciseList(generics.ListAPIView):
             category=params.get("category", ""),
             muscle=params.get("muscle", ""),
         )
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(
+            self.get_queryset().prefetch_related(None).values(*LISTED_COLUMNS)
+        )
+        assert page is not None  # the list is always paginated (settings: 20 a page)
+        return self.get_paginated_response(listed(page))
 
 
 @extend_schema_view(

@@ -1,3 +1,4 @@
+import json
 from io import StringIO
 
 import pytest
@@ -158,6 +159,34 @@ def test_the_api_lists_and_filters_the_library(client, world, library):
     }
     detail = client.get(f"/api/v1/exercises/{one['id']}/").json()
     assert detail["steps"] and detail["stop_if"]
+
+
+def test_the_api_list_is_what_its_serializer_would_give_for_every_exercise(client, world, library):
+    """The list writes its rows out for speed; ExerciseListSerializer is its schema and must
+    agree with it, page after page, for shared and clinic exercises, muscles and filters."""
+    from exercises.api import ExerciseListSerializer
+    from exercises.models import Muscle
+    from exercises.selectors import exercise_search
+
+    own = ExerciseFactory(clinic=world.clinic_a, name="Our own chin tuck", equipment="A towel")
+    own.muscles.set(Muscle.objects.order_by("-name")[:3])
+    ExerciseFactory(clinic=world.clinic_a, name="Archived", is_archived=True)
+    ExerciseFactory(clinic=world.clinic_b, name="Another clinic's")
+    client.force_login(world.alice)
+    for params in ({}, {"category": "stretching"}, {"q": "chin"}, {"muscle": "upper-trapezius"}):
+        listed, url = [], "/api/v1/exercises/"
+        while url:
+            page = client.get(url, params if url == "/api/v1/exercises/" else None).json()
+            listed += page["results"]
+            url = page["next"]
+        search = {"query" if name == "q" else name: value for name, value in params.items()}
+        expected = ExerciseListSerializer(
+            exercise_search(viewer=world.alice, **search), many=True
+        ).data
+        assert listed == json.loads(json.dumps(expected)), params
+        assert listed, params
+    names = [row["name"] for row in listed]
+    assert "Archived" not in names and "Another clinic's" not in names
 
 
 @pytest.mark.parametrize("url", ["/library/", "/api/v1/exercises/"])
