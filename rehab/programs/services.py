@@ -413,9 +413,23 @@ def session_log_create(
         if existing.request_fingerprint != fingerprint:
             raise IdempotencyConflict from None
         return existing, False
-    store_entries(session=session, items=items, entries=spec.entries)
+    stored = store_entries(session=session, items=items, entries=spec.entries)
     _evaluate_alerts(session)
+    _keep_in_memory(session, first, stored)
     return session, True
+
+
+def _keep_in_memory(session: SessionLog, first: ProgramItem, entries: list[ExerciseLog]) -> None:
+    """Attach what was just stored and what items_due joined in (the program, the version, each
+    entry's item and exercise) to the new session, as a prefetch would, so answering with it reads
+    nothing back. The entries in the order the API lists them (item position, then id)."""
+    session.version = first.version
+    session.program = first.version.program
+    # What prefetch_related stores for a reverse relation: a queryset holding its results.
+    listed = session.entries.all()
+    listed._result_cache = sorted(entries, key=lambda entry: (entry.item.position, entry.pk))
+    listed._prefetch_done = True  # type: ignore[attr-defined]
+    session._prefetched_objects_cache = {"entries": listed}  # type: ignore[attr-defined]
 
 
 def _evaluate_alerts(session: SessionLog) -> None:
@@ -439,9 +453,9 @@ def _entry_fields(item: ProgramItem, entry: EntrySpec) -> dict[str, Any]:
 
 def store_entries(
     *, session: SessionLog, items: list[ProgramItem], entries: list[EntrySpec]
-) -> None:
+) -> list[ExerciseLog]:
     """The session's exercise entries, each with a snapshot of the targets it was done against."""
-    ExerciseLog.objects.bulk_create(
+    return ExerciseLog.objects.bulk_create(
         [
             ExerciseLog(
                 session=session,

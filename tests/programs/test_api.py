@@ -580,6 +580,40 @@ def test_a_patient_logs_a_session_with_a_snapshot_of_the_targets(client, world, 
     assert (entry["sets_done"], entry["reps_done"], entry["dose_fraction"]) == (2, 10, 1.0)
 
 
+def test_the_answer_to_a_new_session_is_the_session_as_stored(
+    client, world, program, exercises, today
+):
+    """The new session is answered from memory (nothing is read back): it must be exactly what
+    reading it gives, entries in item order whatever order they were sent in."""
+    items = list(
+        selectors.items_due(patient=world.alice, on=today).filter(version__program=program)
+    )
+    body = {
+        "performed_on": today.isoformat(),
+        "pain_before": 2,
+        "difficulty": 4,
+        "note": "Both.",
+        "entries": [
+            {"item": items[1].pk, "sets_done": 1, "reps_done": 8},
+            {
+                "item": items[0].pk,
+                "sets_done": 0,
+                "reps_done": 0,
+                "skipped": True,
+                "skip_reason": "Sore.",
+            },
+        ],
+    }
+    created = send(as_user(client, world.alice), "POST", "/api/v1/sessions/", body)
+    assert created.status_code == 201, created.json()
+    read = client.get(f"/api/v1/sessions/{created.json()['id']}/")
+    assert created.json() == read.json()
+    assert [e["exercise"]["id"] for e in created.json()["entries"]] == [
+        str(exercises[0].public_id),
+        str(exercises[1].public_id),
+    ]
+
+
 def test_the_same_idempotency_key_twice_stores_one_session(client, world, program, today):
     as_user(client, world.alice)
     body = session_body(program, today)
