@@ -1,11 +1,15 @@
 """The progress charts: `chart_specs(progress)` turns `progress.progress_for` into what
-templates/outcomes/_charts.html shows: per chart the data static/js/charts.js draws with uPlot,
-a sentence, the same figures as a table (for anyone who cannot see the chart) and an empty state
-in words when there is nothing to draw."""
+templates/outcomes/progress_charts.html (and _charts.html) show: per chart the data
+static/js/charts.js draws with uPlot, a sentence, the same figures as a table (for anyone who
+cannot see the chart) and an empty state in words when there is nothing to draw."""
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any
+
+from django.utils.html import escape, json_script
+from django.utils.safestring import SafeString, mark_safe
 
 from . import scoring
 from .progress import MEASURES, WEEKS, Point, Progress, day_text, number_text, value_text
@@ -33,6 +37,25 @@ class Chart:
     @property
     def script_id(self) -> str:
         return f"{self.id}-data"
+
+    @cached_property
+    def data_script(self) -> SafeString:
+        """`data` as <script type="application/json" id="...-data">, as |json_script writes it."""
+        return json_script(self.data, self.script_id)
+
+    @cached_property
+    def table_body(self) -> SafeString:
+        """The table's rows, the first cell of each a row header, every cell escaped: what
+        _charts.html writes with two nested loops, built here in one pass because a page has a
+        few hundred cells and each template node costs more than the string it writes."""
+        return mark_safe(  # noqa: S308 - every cell is escaped
+            "".join(
+                f'<tr><th scope="row">{escape(row[0])}</th>'
+                + "".join(f"<td>{escape(cell)}</td>" for cell in row[1:])
+                + "</tr>"
+                for row in self.rows
+            )
+        )
 
 
 def _series(label: str, values: list[Any], *, second: bool = False, bars: bool = False) -> dict:
