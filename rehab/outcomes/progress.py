@@ -18,21 +18,22 @@ streak behind). Partial doses do not complete a day.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
-from django.db.models import Avg, Count, Max, Q
+from django.db import connection
+from django.db.models import Avg, Count
 from django.db.models.fields.json import KT
-from django.db.models.functions import TruncWeek
 from django.urls import NoReverseMatch, reverse
-from django.utils import dateformat
+from django.utils.dates import MONTHS
+from django.utils.translation import get_language
 
 from accounts.models import User
-from exercises.models import Category
-from rehab.programs.models import ExerciseLog, Program, SessionLog, Status
+from exercises.models import Category, Exercise
+from rehab.programs.models import ExerciseLog, Program, ProgramItem, SessionLog, Status
 from rehab.programs.selectors import DayAdherence, adherence_by_day
 from rehab.programs.services import patient_today
 
@@ -228,8 +229,19 @@ def number_text(value: float, places: int = 1) -> str:
     return f"{_round(value, places):g}"
 
 
+@functools.lru_cache(maxsize=16)
+def _month_names(language: str | None) -> tuple[str, ...]:
+    return ("", *(str(MONTHS[month]) for month in range(1, 13)))
+
+
 def day_text(day: date, today: date) -> str:
-    return dateformat.format(day, "j F" if day.year == today.year else "j F Y")
+    """ "3 March", or "3 March 2025" in another year: Django's "j F" / "j F Y" date formats,
+    written out because a page formats about a hundred dates and DateFormat (with a translation
+    lookup per month name) was a tenth of its time. Month names are looked up once per language."""
+    month = _month_names(get_language())[day.month]
+    if day.year == today.year:
+        return f"{day.day} {month}"
+    return f"{day.day} {month} {day.year:04d}"
 
 
 def value_text(measure: str, value: float) -> str:
@@ -341,25 +353,6 @@ def streak(days: list[DayAdherence], *, today: date) -> Streak:
     return Streak(count, since, through)
 
 
-def _pain(patient: User, start: date, end: date) -> list[PainDay]:
-    rows = (
-        SessionLog.objects.filter(patient=patient, performed_on__range=(start, end))
-        .filter(Q(pain_before__isnull=False) | Q(pain_after__isnull=False))
-        .values("performed_on")
-        .annotate(before=Avg("pain_before"), after=Avg("pain_after"), sessions=Count("id"))
-        .order_by("performed_on")
-    )
-    return [
-        PainDay(
-            row["performed_on"],
-            None if row["before"] is None else _round(row["before"], 1),
-            None if row["after"] is None else _round(row["after"], 1),
-            row["sessions"],
-        )
-        for row in rows
-    ]
-
-
 def _outcome_points(patient: User) -> dict[tuple[str, str], list[tuple[date, float, int]]]:
     """Per (measure, side) the mean value per day, oldest first (one grouped query)."""
     rows = (
@@ -408,48 +401,88 @@ def _cva_summary(left: list[Point], right: list[Point], *, today: date, own: boo
     )
 
 
-def _workstation(patient: User) -> list[WorkstationPoint]:
-    rows = (
-        WorkstationCheck.objects.filter(patient=patient)
-        .values("checked_on")
-        .annotate(mean=Avg("score"), out_of=Max("out_of"))
-        .order_by("checked_on")
+def _table(model: type) -> str:
+    return connection.ops.quote_name(model._meta.db_table)  # type: ignore[attr-defined]
+
+
+# Pain per session day, workstation checks per day, posture breaks and ergonomic tasks per day:
+# four small aggregates in one statement (one round trip and no ORM query building, which cost
+# more than the four queries themselves). Averages are cast to double precision so that
+# PostgreSQL returns floats rather than Decimals, as the ORM's Avg would.
+_DAILY_SQL = """
+SELECT 'pain' AS kind, s.performed_on AS day, CAST(AVG(s.pain_before) AS DOUBLE PRECISION) AS a,
+       CAST(AVG(s.pain_after) AS DOUBLE PRECISION) AS b, COUNT(*) AS n
+FROM {session} s
+WHERE s.patient_id = %(patient)s AND s.performed_on BETWEEN %(start)s AND %(end)s
+  AND (s.pain_before IS NOT NULL OR s.pain_after IS NOT NULL)
+GROUP BY s.performed_on
+UNION ALL
+SELECT 'workstation', w.checked_on, CAST(AVG(w.score) AS DOUBLE PRECISION), MAX(w.out_of), COUNT(*)
+FROM {check} w
+WHERE w.patient_id = %(patient)s
+GROUP BY w.checked_on
+UNION ALL
+SELECT 'posture', b.done_on, NULL, NULL, COUNT(*)
+FROM {posture} b
+WHERE b.patient_id = %(patient)s AND b.done_on BETWEEN %(start)s AND %(end)s
+GROUP BY b.done_on
+UNION ALL
+SELECT 'ergonomic', e.performed_on, NULL, NULL, COUNT(*)
+FROM {log} e
+JOIN {session} s ON s.id = e.session_id
+JOIN {item} i ON i.id = e.item_id
+JOIN {exercise} x ON x.id = i.exercise_id
+WHERE s.patient_id = %(patient)s AND e.performed_on BETWEEN %(start)s AND %(end)s
+  AND x.category = %(ergonomic)s AND NOT e.skipped AND e.dose_fraction > 0
+GROUP BY e.performed_on
+ORDER BY 1, 2
+"""
+
+
+@dataclass(frozen=True)
+class _Daily:
+    pain: list[PainDay]
+    workstation: list[WorkstationPoint]
+    breaks: list[BreakWeek]
+
+
+def _daily(patient: User, first_week: date, today: date) -> _Daily:
+    """Pain per day with ratings and posture breaks and ergonomic tasks per week, from
+    `first_week` to today; every workstation check per day (one query)."""
+    sql = _DAILY_SQL.format(
+        session=_table(SessionLog),
+        check=_table(WorkstationCheck),
+        posture=_table(PostureBreak),
+        log=_table(ExerciseLog),
+        item=_table(ProgramItem),
+        exercise=_table(Exercise),
     )
-    return [
-        WorkstationPoint(row["checked_on"], _round(row["mean"], 1), row["out_of"]) for row in rows
-    ]
-
-
-def _per_week(rows: Any) -> dict[date, int]:
-    # TruncWeek of a DateField is a date; a datetime would only come from a backend quirk.
-    return {week.date() if isinstance(week, datetime) else week: count for week, count in rows}
-
-
-def _breaks(patient: User, first_week: date, today: date) -> list[BreakWeek]:
-    posture = _per_week(
-        PostureBreak.objects.filter(patient=patient, done_on__range=(first_week, today))
-        .annotate(week=TruncWeek("done_on"))
-        .values("week")
-        .annotate(n=Count("id"))
-        .order_by("week")
-        .values_list("week", "n")
-    )
-    ergonomic = _per_week(
-        ExerciseLog.objects.filter(
-            session__patient=patient,
-            performed_on__range=(first_week, today),
-            item__exercise__category=Category.ERGONOMIC,
-            skipped=False,
-            dose_fraction__gt=0,
-        )
-        .annotate(week=TruncWeek("performed_on"))
-        .values("week")
-        .annotate(n=Count("id"))
-        .order_by("week")
-        .values_list("week", "n")
-    )
-    starts = [first_week + timedelta(weeks=n) for n in range(WEEKS)]
-    return [BreakWeek(s, posture.get(s, 0), ergonomic.get(s, 0)) for s in starts]
+    params = {
+        "patient": patient.pk,
+        "start": first_week,
+        "end": today,
+        "ergonomic": Category.ERGONOMIC.value,
+    }
+    pain, workstation = [], []
+    weeks = {first_week + timedelta(weeks=n): [0, 0] for n in range(WEEKS)}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for kind, day, a, b, n in rows:
+        # SQLite hands back the dates of a compound SELECT as text.
+        day = day if isinstance(day, date) else date.fromisoformat(day)
+        if kind == "pain":
+            pain.append(
+                PainDay(
+                    day, None if a is None else _round(a, 1), None if b is None else _round(b, 1), n
+                )
+            )
+        elif kind == "workstation":
+            workstation.append(WorkstationPoint(day, _round(a, 1), int(b)))
+        else:
+            weeks[_monday(day)][0 if kind == "posture" else 1] += n
+    breaks = [BreakWeek(start, posture, tasks) for start, (posture, tasks) in weeks.items()]
+    return _Daily(pain, workstation, breaks)
 
 
 def _upcoming(today: date, rows: list[services.ScheduleRow]) -> list[Upcoming]:
@@ -523,6 +556,7 @@ def progress_for(patient: User, *, own: bool) -> Progress:
                 summary=trend_summary(measure, points, today=today, own=own),
             )
         )
+    daily = _daily(patient, first_week, today)
     left = _marked(Measure.CVA, outcome_rows.get((Measure.CVA, "left"), []))
     right = _marked(Measure.CVA, outcome_rows.get((Measure.CVA, "right"), []))
     return Progress(
@@ -531,13 +565,13 @@ def progress_for(patient: User, *, own: bool) -> Progress:
         own=own,
         weeks=weekly(days, first_week=first_week, today=today),
         streak=streak(days, today=today),
-        pain=_pain(patient, first_week, today),
+        pain=daily.pain,
         trends=trends,
         cva_left=left,
         cva_right=right,
         cva_summary=_cva_summary(left, right, today=today, own=own),
-        workstation=_workstation(patient),
-        breaks=_breaks(patient, first_week, today),
+        workstation=daily.workstation,
+        breaks=daily.breaks,
         next=_next(patient, today, days),
     )
 
