@@ -5,6 +5,9 @@ GET /api/v1/progress/ is the signed-in patient's own (other roles 403); GET
 staff, the patient themself), else 404. Same conventions as rehab/programs/api/common.py.
 """
 
+from datetime import date
+from typing import Any
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -16,7 +19,15 @@ from accounts.models import Role
 from rehab.programs.api.common import FORBIDDEN, _not_found, _require_role, _user
 
 from .models import Measure
-from .progress import STREAK_IDLE_DAYS, STREAK_WINDOW_DAYS, WEEKS, Progress, progress_for
+from .progress import (
+    STREAK_IDLE_DAYS,
+    STREAK_WINDOW_DAYS,
+    WEEKS,
+    Point,
+    Progress,
+    Week,
+    progress_for,
+)
 
 _CHANGES = ["better", "worse", "no clear change", ""]
 
@@ -191,6 +202,125 @@ class ProgressSerializer(serializers.Serializer):
         return dict(ProgressPostureSerializer(progress).data)
 
 
+# --- The JSON -----------------------------------------------------------------------------------
+# ProgressSerializer above documents the response (drf-spectacular) and is its reference; the
+# views write the same JSON with the functions below, which skip DRF's per-field machinery (a few
+# hundred fields per answer, read-only). tests/outcomes/test_progress_api.py holds the two equal.
+
+
+def _day(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _float(value: float | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _week(week: Week) -> dict[str, Any]:
+    return {
+        "start": week.start.isoformat(),
+        "expected": float(week.expected),
+        "completed": float(week.completed),
+        "percent": week.percent,
+    }
+
+
+def _points(points: list[Point]) -> list[dict[str, Any]]:
+    return [
+        {
+            "day": p.day.isoformat(),
+            "value": float(p.value),
+            "records": p.records,
+            "change": p.change,
+        }
+        for p in points
+    ]
+
+
+def progress_json(progress: Progress) -> dict[str, Any]:
+    """What ProgressSerializer(progress).data gives, as plain dicts and lists."""
+    streak, nxt = progress.streak, progress.next
+    return {
+        "patient": {
+            "id": str(progress.patient.public_id),
+            "name": str(progress.patient.full_name),
+        },
+        "today": progress.today.isoformat(),
+        "adherence": {
+            "this_week": _week(progress.this_week),
+            "weeks": [_week(week) for week in progress.weeks],
+            "streak": {
+                "days": streak.days,
+                "since": _day(streak.since),
+                "through": _day(streak.through),
+            },
+        },
+        "pain": [
+            {
+                "day": day.day.isoformat(),
+                "before": _float(day.before),
+                "after": _float(day.after),
+                "sessions": day.sessions,
+            }
+            for day in progress.pain
+        ],
+        "outcomes": [
+            {
+                "measure": trend.measure,
+                "label": str(trend.label),
+                "meaningful_change": _float(trend.meaningful_change),
+                "points": _points(trend.points),
+                "summary": trend.summary,
+            }
+            for trend in progress.trends
+        ],
+        "cva": {
+            "reference_degrees": progress.cva_reference,
+            "left": _points(progress.cva_left),
+            "right": _points(progress.cva_right),
+            "summary": progress.cva_summary,
+        },
+        "workstation": [
+            {"day": check.day.isoformat(), "score": float(check.score), "out_of": check.out_of}
+            for check in progress.workstation
+        ],
+        "posture": {
+            "weeks": [
+                {
+                    "start": week.start.isoformat(),
+                    "posture_breaks": week.posture_breaks,
+                    "ergonomic_tasks": week.ergonomic_tasks,
+                }
+                for week in progress.breaks
+            ],
+            "posture_breaks_total": progress.posture_breaks_total,
+            "ergonomic_tasks_total": progress.ergonomic_tasks_total,
+        },
+        "next": {
+            "questionnaires_due": [
+                {"measure": due.measure, "label": str(due.label), "last_on": _day(due.last_on)}
+                for due in nxt.questionnaires_due
+            ],
+            "questionnaires_upcoming": [
+                {
+                    "measure": up.measure,
+                    "label": str(up.label),
+                    "next_on": up.next_on.isoformat(),
+                    "every_days": up.every_days,
+                }
+                for up in nxt.questionnaires_upcoming
+            ],
+            "today_expected": float(nxt.today_expected),
+            "today_completed": float(nxt.today_completed),
+            "next_program_day": _day(nxt.next_program_day),
+            "programs": [
+                {"title": str(p.title), "status": str(p.status), "end_date": _day(p.end_date)}
+                for p in nxt.programs
+            ],
+        },
+    }
+
+
 class OwnProgress(APIView):
     @extend_schema(
         summary="My progress (patients)",
@@ -204,7 +334,7 @@ class OwnProgress(APIView):
     )
     def get(self, request: Request) -> Response:
         patient = _require_role(request, Role.PATIENT, message="This is for patients.")
-        return Response(ProgressSerializer(progress_for(patient, own=True)).data)
+        return Response(progress_json(progress_for(patient, own=True)))
 
 
 class PatientProgress(APIView):
@@ -220,4 +350,4 @@ class PatientProgress(APIView):
         viewer = _user(request)
         patient = get_patient_or_404(viewer, id)
         own = viewer.pk == patient.pk
-        return Response(ProgressSerializer(progress_for(patient, own=own)).data)
+        return Response(progress_json(progress_for(patient, own=own)))

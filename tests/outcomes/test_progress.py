@@ -531,3 +531,44 @@ def test_every_chart_has_its_own_element_and_data(client, world, pinned):
     assert len({script for _, script in ids}) == len(ids)
     for _, script in ids:
         assert page.count(f'id="{script}"') == 1
+
+
+def test_the_fast_writers_match_their_reference_renderings(world):
+    """The API's progress_json is ProgressSerializer's output (which documents it), and
+    progress_charts.html is _charts.html (the patient detail page's), byte for byte, on a patient
+    with every kind of data, a cell that needs escaping and a questionnaire due and upcoming."""
+    from django.template.loader import render_to_string
+    from rest_framework.renderers import JSONRenderer
+
+    from rehab.outcomes.api_progress import ProgressSerializer, progress_json
+    from rehab.outcomes.progress_charts import chart_specs
+
+    _busy_patient(world, world.alice, world.carol, 20)
+    ergonomic = _program(
+        world, world.alice, world.carol, on(-10), times_per_day=1, category=Category.ERGONOMIC
+    )
+    _log(world.alice, ergonomic, services.patient_today(world.alice) - timedelta(days=1))
+    today = services.patient_today(world.alice)
+    # NDI was filled in today (upcoming), PSFS never (due).
+    for measure, every_days in (("ndi", 14), ("psfs", 7)):
+        outcomes.questionnaire_set(
+            patient=world.alice,
+            by=world.carol,
+            measure=measure,
+            every_days=every_days,
+            starts_on=today - timedelta(days=20),
+        )
+    for own in (True, False):
+        progress = progress_module.progress_for(world.alice, own=own)
+        assert progress.pain and progress.workstation and progress.posture_breaks_total
+        assert progress.ergonomic_tasks_total and progress.cva_left
+        assert progress.next.questionnaires_due and progress.next.questionnaires_upcoming
+        render = JSONRenderer().render
+        assert render(progress_json(progress)) == render(ProgressSerializer(progress).data)
+
+        charts = chart_specs(progress)
+        charts[0].rows[0][0] = "<b>&'\""
+        fast = render_to_string("outcomes/progress_charts.html", {"charts": charts})
+        reference = render_to_string("outcomes/_charts.html", {"charts": charts})
+        assert "&lt;b&gt;&amp;&#x27;&quot;" in fast
+        assert fast == reference
