@@ -18,6 +18,6 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 # A file, not :memory:, so processes the tests start (Celery worker) share the test database.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "rehab.ops.sqlite":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_db.sqlite3")}
 WHITENOISE_AUTOREFRESH = True  # serve from finders; tests never run collectstatic
