@@ -457,7 +457,7 @@ def _daily(patient: User, first_week: date, today: date) -> _Daily:
         item=_table(ProgramItem),
         exercise=_table(Exercise),
     )
-    params = {
+    params: dict[str, int | str | date] = {
         "patient": patient.pk,
         "start": first_week,
         "end": today,
