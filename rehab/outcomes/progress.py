@@ -38,7 +38,13 @@ from rehab.programs.selectors import DayAdherence, adherence_by_day
 from rehab.programs.services import patient_today
 
 from . import scoring, services
-from .models import Measure, OutcomeRecord, PostureBreak, WorkstationCheck
+from .models import (
+    Measure,
+    OutcomeRecord,
+    PostureBreak,
+    QuestionnaireSchedule,
+    WorkstationCheck,
+)
 
 WEEKS = 12
 STREAK_WINDOW_DAYS = 365
@@ -405,6 +411,15 @@ def _table(model: type) -> str:
     return connection.ops.quote_name(model._meta.db_table)  # type: ignore[attr-defined]
 
 
+def _date(value: date | str) -> date:
+    # SQLite hands back the dates of a compound SELECT as text.
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def _date_or_none(value: date | str | None) -> date | None:
+    return None if value is None else _date(value)
+
+
 # Pain per session day, workstation checks per day, posture breaks and ergonomic tasks per day:
 # four small aggregates in one statement (one round trip and no ORM query building, which cost
 # more than the four queries themselves). Averages are cast to double precision so that
@@ -469,8 +484,7 @@ def _daily(patient: User, first_week: date, today: date) -> _Daily:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     for kind, day, a, b, n in rows:
-        # SQLite hands back the dates of a compound SELECT as text.
-        day = day if isinstance(day, date) else date.fromisoformat(day)
+        day = _date(day)
         if kind == "pain":
             pain.append(
                 PainDay(
@@ -502,9 +516,51 @@ def _upcoming(today: date, rows: list[services.ScheduleRow]) -> list[Upcoming]:
     )
 
 
+# The patient's active and paused programs, and their questionnaire schedules with the date each
+# was last filled in (the `last_on` of services.questionnaire_schedules, whose due rule
+# services.next_due_on is applied below), in one statement rather than two ORM queries.
+_NEXT_SQL = """
+SELECT 'program' AS kind, p.title AS name, p.status AS status, p.start_date AS starts_on,
+       p.end_date AS other_day, p.id AS n
+FROM {program} p
+WHERE p.patient_id = %(patient)s AND p.status IN (%(active)s, %(paused)s)
+UNION ALL
+SELECT 'schedule', q.measure, NULL, q.starts_on,
+       (SELECT MAX(r.recorded_on) FROM {record} r
+        WHERE r.patient_id = q.patient_id AND r.measure = q.measure),
+       q.every_days
+FROM {schedule} q
+WHERE q.patient_id = %(patient)s
+ORDER BY 1, 4, 6
+"""
+
+
 def _next(patient: User, today: date, days: list[DayAdherence]) -> Next:
-    # One query for both lists, with the due rule of services.questionnaires_due.
-    rows = services.questionnaire_schedules(patient)
+    sql = _NEXT_SQL.format(
+        program=_table(Program),
+        record=_table(OutcomeRecord),
+        schedule=_table(QuestionnaireSchedule),
+    )
+    params: dict[str, int | str] = {
+        "patient": patient.pk,
+        "active": Status.ACTIVE.value,
+        "paused": Status.PAUSED.value,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    programs: list[ProgramEnd] = []
+    rows: list[services.ScheduleRow] = []
+    for kind, name, status, starts_on, other_day, n in fetched:
+        if kind == "program":  # oldest first (start date, then id)
+            programs.append(ProgramEnd(name, status, _date_or_none(other_day)))
+            continue
+        schedule = QuestionnaireSchedule(measure=name, every_days=n, starts_on=_date(starts_on))
+        last_on = _date_or_none(other_day)
+        rows.append(
+            services.ScheduleRow(schedule, last_on, services.next_due_on(schedule, last_on))
+        )
+    rows.sort(key=lambda row: row.schedule.measure)  # as services.questionnaire_schedules orders
     due = [
         services.Due(row.schedule.measure, Measure(row.schedule.measure).label, row.last_on)
         for row in rows
@@ -512,14 +568,6 @@ def _next(patient: User, today: date, days: list[DayAdherence]) -> Next:
     ]
     today_row = next((d for d in days if d.day == today), None)
     next_day = next((d.day for d in days if d.day > today and d.expected > 0), None)
-    programs = [
-        ProgramEnd(title, status, end_date)
-        for title, status, end_date in Program.objects.filter(
-            patient=patient, status__in=[Status.ACTIVE, Status.PAUSED]
-        )
-        .order_by("start_date", "pk")
-        .values_list("title", "status", "end_date")
-    ]
     return Next(
         questionnaires_due=due,
         questionnaires_upcoming=_upcoming(today, rows),
