@@ -4,6 +4,8 @@ import uuid
 from datetime import date, timedelta
 
 from django import forms
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from exercises.models import DOSAGE_LIMITS, Exercise, Side
 
@@ -94,6 +96,28 @@ class EntryForm(forms.Form):
 
 
 EntryFormSet = forms.formset_factory(EntryForm, extra=0)
+
+
+def input_html(field: forms.BoundField) -> SafeString:
+    """`str(field)` for a field with an <input> widget, written directly: the same attributes
+    (the widget's, then `build_widget_attrs`' required and aria ones, then the id) in the same
+    order, without the widget's context and template dispatch, which were a tenth of the Today
+    page. tests/programs/test_forms.py holds it to `str(field)`."""
+    widget = field.field.widget
+    attrs = {**widget.attrs, **field.build_widget_attrs({}, widget)}
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    value = widget.format_value(field.value())
+    html = [f'<input type="{escape(widget.input_type)}" name="{escape(field.html_name)}"']
+    if value is not None:
+        html.append(f' value="{escape(value)}"')
+    for name, attr in attrs.items():
+        if attr is True:
+            html.append(f" {escape(name)}")
+        elif attr is not False:
+            html.append(f' {escape(name)}="{escape(attr)}"')
+    html.append(">")
+    return mark_safe("".join(html))  # noqa: S308 - every part escaped above
 
 
 # The program builder -------------------------------------------------------------------------

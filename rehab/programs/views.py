@@ -7,12 +7,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.forms import BaseForm, BaseFormSet
+from django.forms import BaseForm, BaseFormSet, BoundField
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
 from accounts.access import AuthedRequest, get_patient_or_404, role_required
@@ -22,7 +25,7 @@ from rehab.alerts.selectors import alerts_visible_to, checkins_visible_to
 from rehab.alerts.services import ADVICE
 
 from . import selectors, services
-from .forms import EntryFormSet, SessionDetailsForm, SessionForm
+from .forms import EntryFormSet, SessionDetailsForm, SessionForm, input_html
 from .models import Program, ProgramItem, SessionLog, Status
 
 
@@ -34,18 +37,56 @@ def _chosen_day(request: AuthedRequest, today: date) -> date:
     return day if today - timedelta(days=services.BACKFILL_DAYS) <= day <= today else today
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Card:
-    """One exercise on Today: the item, its form and what the template would otherwise work out
-    with dozens of small nodes per card."""
+    """One exercise on Today, as the template prints it: text ready-made, numbers as strings
+    (a template number goes through localization), the form's ids looked up once."""
 
-    item: ProgramItem
-    form: BaseForm
-    done: float
+    pk: str
+    name: str
+    summary: str
+    notes: str
     is_task: bool
+    all_done: bool
+    done: str
+    times_per_day: str
     dose_line: str
+    sets: str
+    reps: str
+    hold_seconds: str
+    rest_seconds: str
     ready_line: str
+    ids: dict[str, str]
+    item_input: str
     how_to: str
+    entry: SafeString
+
+
+_TIMER_INPUTS = ("sets_done", "reps_done", "hold_seconds_done", "done")  # the timer fills these in
+
+
+def _card(item: ProgramItem, form: BaseForm, done: float) -> _Card:
+    is_task = item.exercise.category == Category.ERGONOMIC
+    return _Card(
+        pk=str(item.pk),
+        name=item.exercise.name,
+        summary=item.exercise.summary,
+        notes=item.notes,
+        is_task=is_task,
+        all_done=done >= item.times_per_day,
+        done=floatformat(done, "-1"),
+        times_per_day=str(item.times_per_day),
+        dose_line=_dose_line(item),
+        sets=str(item.sets),
+        reps=str(item.reps),
+        hold_seconds=str(item.hold_seconds),
+        rest_seconds=str(item.rest_seconds),
+        ready_line=_ready_line(item),
+        ids={name: form[name].auto_id for name in _TIMER_INPUTS},
+        item_input=input_html(form["item_id"]),
+        how_to=_how_to(item.exercise),
+        entry=_entry_fieldset(form, item, is_task),
+    )
 
 
 def _plural(count: int) -> str:
@@ -92,6 +133,65 @@ def _how_to(exercise: Exercise) -> str:
             _HOW_TO.clear()
         _HOW_TO[key] = html
     return html
+
+
+def _errors(field: BoundField) -> str:
+    return "".join(f'<p class="error">{escape(error)}</p>' for error in field.errors)
+
+
+def _checkbox(field: BoundField) -> str:
+    checked = " checked" if field.value() else ""
+    return f'<input type="checkbox" name="{field.html_name}" id="{field.auto_id}"{checked}>'
+
+
+def _hidden(field: BoundField, value: int) -> str:
+    return f'<input type="hidden" name="{field.html_name}" value="{value}">'
+
+
+def _number(field: BoundField, label: str) -> str:
+    return (
+        f'<div class="field"><label for="{field.auto_id}">{label}</label>'
+        f"{input_html(field)}{_errors(field)}</div>"
+    )
+
+
+def _entry_fieldset(form: BaseForm, item: ProgramItem, is_task: bool) -> SafeString:
+    """The card's "what you did" inputs. Written here rather than in today.html, where their
+    form lookups were most of the page's template work. Names and ids are the formset's (ASCII
+    from its prefix), the inputs are the form's fields (`input_html`), everything else escaped."""
+    hold = form["hold_seconds_done"]
+    if is_task:
+        numbers = (
+            f"{_hidden(form['sets_done'], item.sets)}{_hidden(form['reps_done'], item.reps)}"
+            f"{_hidden(hold, 0)}"
+        )
+    else:
+        held = (
+            f'<div class="field"><label for="{hold.auto_id}">Seconds held</label>'
+            f"{input_html(hold)}</div>"
+            if item.hold_seconds
+            else _hidden(hold, 0)
+        )
+        numbers = f"""<div class="entry-numbers">
+        {_number(form["sets_done"], "Sets done")}
+        {_number(form["reps_done"], "Reps per set")}
+        {held}
+      </div>"""
+    skipped, reason = form["skipped"], form["skip_reason"]
+    done_label = "Done" if is_task else "I did this exercise"
+    why = f"{input_html(reason)}{_errors(reason)}"
+    return mark_safe(  # noqa: S308 - the exercise name and errors escaped, the rest ours
+        f"""<fieldset class="entry">
+      <legend class="visually-hidden">What you did of {escape(item.exercise.name)}</legend>
+      <label class="check">{_checkbox(form["done"])} {done_label}</label>
+      {numbers}
+      <details{" open" if skipped.value() else ""}>
+        <summary>Skipped it?</summary>
+        <label class="check">{_checkbox(skipped)} I skipped it</label>
+        <div class="field"><label for="{reason.auto_id}">Why?</label>{why}</div>
+      </details>
+    </fieldset>"""
+    )
 
 
 @role_required(Role.PATIENT)
@@ -149,15 +249,7 @@ def today(request: AuthedRequest) -> HttpResponse:
     for session in sessions:
         session.editable = now - session.logged_at <= services.EDIT_WINDOW  # type: ignore[attr-defined]
     cards = [
-        _Card(
-            item=item,
-            form=form,
-            done=done.get(item.pk, 0.0),
-            is_task=item.exercise.category == Category.ERGONOMIC,
-            dose_line=_dose_line(item),
-            ready_line=_ready_line(item),
-            how_to=_how_to(item.exercise),
-        )
+        _card(item, form, done.get(item.pk, 0.0))
         for item, form in zip(items, entries, strict=False)
     ]
     expected = sum(item.times_per_day for item in items)

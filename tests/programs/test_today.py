@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from rehab.programs import services
 from rehab.programs.models import ExerciseLog, SessionLog
@@ -124,3 +125,80 @@ def test_today_runs_the_same_queries_with_5_or_50_exercises(client, world):
         return len(ctx)
 
     assert queries_for(world.alice, world.carol, 5) == queries_for(world.bob, world.dave, 50)
+
+
+def test_the_doses_on_today_are_the_databases_sums(world, program):
+    """Today sums the doses from the entries it loads for the session list; they must be what
+    the database sums (`doses_done_by_item`), partial sessions included."""
+    from rehab.programs import selectors
+    from rehab.programs.services import EntrySpec, SessionSpec
+
+    today = services.patient_today(world.alice)
+    items = list(selectors.items_due(patient=world.alice, on=today))
+    for sets_done in (1, 1, 2):
+        services.session_log_create(
+            patient=world.alice,
+            spec=SessionSpec(
+                performed_on=today,
+                entries=[EntrySpec(item_id=items[0].pk, sets_done=sets_done, reps_done=7)],
+            ),
+            idempotency_key=f"partial-{sets_done}-{SessionLog.objects.count()}",
+        )
+    summed = selectors.doses_by_item(selectors.sessions_on(patient=world.alice, on=today))
+    assert summed == selectors.doses_done_by_item(patient=world.alice, on=today)
+    assert len(selectors.sessions_on(patient=world.alice, on=today)) == 3
+
+
+def test_today_asks_for_the_weekly_safety_check_until_it_is_answered(client, world, program):
+    from rehab.alerts.models import RED_FLAG_QUESTIONS
+    from rehab.alerts.services import checkin_submit
+
+    client.force_login(world.alice)
+    assert "Weekly safety check</h2>" in client.get("/today/").content.decode()
+    checkin_submit(patient=world.alice, answers={key: False for key, _ in RED_FLAG_QUESTIONS})
+    body = client.get("/today/").content.decode()
+    assert "Weekly safety check</h2>" not in body
+    assert "Please contact your clinician before exercising" not in body
+
+
+def test_an_open_red_flag_tells_the_patient_to_wait_for_the_clinician(client, world, program):
+    from rehab.alerts.models import RED_FLAG_QUESTIONS, Alert
+    from rehab.alerts.services import acknowledge, checkin_submit
+
+    checkin_submit(
+        patient=world.alice, answers={key: key == "headache" for key, _ in RED_FLAG_QUESTIONS}
+    )
+    client.force_login(world.alice)
+    body = client.get("/today/").content.decode()
+    assert "Please contact your clinician before exercising" in body
+    raised = Alert.objects.get().created_at
+    assert f"On {timezone.localtime(raised):%-d %B} you told us" in body
+    acknowledge(alert=Alert.objects.get(), by=world.carol, note="Called her; GP today.")
+    body = client.get("/today/").content.decode()
+    assert "Please contact your clinician before exercising" not in body
+
+
+def test_today_shows_the_unread_count_on_the_bell(client, world, program):
+    from rehab.reminders.models import Notification
+
+    client.force_login(world.alice)
+    assert "bell-count" not in client.get("/today/").content.decode()
+    for title in ("Time", "Again"):
+        Notification.objects.create(recipient=world.alice, kind="exercise", title=title)
+    Notification.objects.create(recipient=world.bob, kind="exercise", title="Not hers")
+    body = client.get("/today/").content.decode()
+    assert '<span class="bell-count">2</span>' in body
+    assert 'aria-label="Notifications, 2 unread"' in body
+
+
+def test_an_exercise_edit_shows_on_today_at_once(client, world, program):
+    """Each exercise's instructions are rendered once and kept per process: an edit must show."""
+    client.force_login(world.alice)
+    exercise = program.versions.get().items.first().exercise
+    assert "Stop at once if it hurts" not in client.get("/today/").content.decode()
+    exercise.stop_if = "Stop at once if it hurts <more>."
+    exercise.steps = ["A new first step"]
+    exercise.save()
+    body = client.get("/today/").content.decode()
+    assert "Stop at once if it hurts &lt;more&gt;." in body
+    assert "<li>A new first step</li>" in body

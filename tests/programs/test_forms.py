@@ -1,0 +1,52 @@
+"""`input_html` writes what Django's widgets write, for every input of the Today entry form."""
+
+import pytest
+
+from rehab.programs.forms import EntryFormSet, input_html
+
+INPUTS = ["item_id", "sets_done", "reps_done", "hold_seconds_done", "skip_reason"]
+
+
+def formset(data=None):
+    initial = [
+        {"item_id": 7, "sets_done": 2, "reps_done": 10, "hold_seconds_done": 5},
+        {"item_id": 8, "sets_done": 1, "reps_done": 8, "hold_seconds_done": 0},
+    ]
+    return EntryFormSet(data, initial=initial, prefix="entry")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {  # valid: done, and skipped with a reason that needs escaping
+            "entry-TOTAL_FORMS": "2",
+            "entry-INITIAL_FORMS": "2",
+            "entry-0-item_id": "7",
+            "entry-0-done": "on",
+            "entry-0-sets_done": "2",
+            "entry-0-reps_done": "",
+            "entry-0-hold_seconds_done": "5",
+            "entry-1-item_id": "8",
+            "entry-1-skipped": "on",
+            "entry-1-skip_reason": '<b>"sore"</b> & tired',
+        },
+        {  # errors: out of range, not a number, skipped without a reason, a bad hidden id
+            "entry-TOTAL_FORMS": "2",
+            "entry-INITIAL_FORMS": "2",
+            "entry-0-item_id": "x",
+            "entry-0-sets_done": "99",
+            "entry-0-reps_done": "ten",
+            "entry-0-hold_seconds_done": "-1",
+            "entry-1-item_id": "8",
+            "entry-1-skipped": "on",
+        },
+    ],
+    ids=["unbound", "valid", "errors"],
+)
+def test_input_html_writes_what_the_widget_writes(data):
+    entries = formset(data)
+    entries.is_valid()
+    for form in entries:
+        for name in INPUTS:
+            assert input_html(form[name]) == str(form[name]), name
