@@ -18,6 +18,18 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(f"{value!r} is not a known time zone, e.g. Europe/London.")
 
 
+class VersionCounterField(models.PositiveBigIntegerField):
+    """A counter only ever raised by `UPDATE ... SET n = n + 1`: a full `save()` of an instance
+    loaded earlier (a settings form, Django admin) leaves the column as it is instead of writing
+    back the old value, which would make stale cache entries keyed on an older value current
+    again. An insert writes the instance's value (the default)."""
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> Any:
+        if add:
+            return super().pre_save(model_instance, add)
+        return models.F(self.attname)
+
+
 class Clinic(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=200)
@@ -43,6 +55,9 @@ class Clinic(models.Model):
         "is below this (0 to 100; 0 turns the flag off).",
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Raised after every committed change of what the therapists' caseload page shows; part of
+    # that page's cache key (rehab/outcomes/caseload_cache.py).
+    caseload_version = VersionCounterField(default=0, editable=False)
 
     def __str__(self) -> str:
         return self.name
