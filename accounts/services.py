@@ -11,6 +11,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -195,6 +196,10 @@ def user_reactivate(*, user: User) -> None:
     user.save(update_fields=["is_active", "deactivated_at"])
 
 
+# Sent by caseload_set_therapists, which adds assignments with bulk_create (no post_save).
+care_team_changed = Signal()
+
+
 @transaction.atomic
 def caseload_set_therapists(*, patient: User, therapists: list[User], by: User) -> None:
     """Make `therapists` exactly the patient's care team (assigning, moving or removing)."""
@@ -214,6 +219,9 @@ def caseload_set_therapists(*, patient: User, therapists: list[User], by: User) 
             for pk in wanted - existing
         ]
     )
+    # bulk_create sends no post_save: say so for caches of the therapists' pages (the caseload
+    # page's, rehab/outcomes/caseload_cache.py), which accounts does not know.
+    care_team_changed.send(sender=CaseloadAssignment, patient=patient)
 
 
 def patient_profile_for(*, patient: User) -> PatientProfile:

@@ -170,7 +170,16 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "rehab_cache",
-    }
+    },
+    # Each process's own memory, for what is keyed on a version read from the database (so it is
+    # right across processes): the therapists' caseload rows (rehab/outcomes/caseload_cache.py).
+    # An entry of 200 rows is about 0.5 MB; the oldest third goes when the count is reached.
+    "local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "rehab-local",
+        "TIMEOUT": 15 * 60,
+        "OPTIONS": {"MAX_ENTRIES": 100},
+    },
 }
 
 # --- Auth ---------------------------------------------------------------------------------------

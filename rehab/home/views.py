@@ -9,7 +9,7 @@ from accounts import selectors as account_selectors
 from accounts.access import AuthedRequest, role_required
 from accounts.forms import ClinicSettingsForm
 from accounts.models import Role
-from rehab.outcomes import dashboards
+from rehab.outcomes import caseload_cache, dashboards
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -33,23 +33,30 @@ def home(request: AuthedRequest) -> HttpResponse:
 
 @role_required(Role.THERAPIST)
 def caseload(request: AuthedRequest) -> HttpResponse:
-    """Every patient on the caseload, those needing attention first, with the reasons why."""
+    """Every patient on the caseload, those needing attention first, with the reasons why.
+
+    The rows come from this process's cache (rehab/outcomes/caseload_cache.py) whenever the
+    clinic's caseload version and the quarter hour are those they were made for; a name search
+    asks the database which of them match (one query) rather than caching every search."""
     filters = dashboards.CaseloadFilters.from_params(request.GET)
-    rows = dashboards.caseload_rows(therapist=request.user, query=filters.query)
+    everyone = caseload_cache.caseload(therapist=request.user).entries
+    rows = list(everyone)
+    if filters.query:
+        matching = set(
+            account_selectors.caseload(therapist=request.user, query=filters.query)
+            .filter(is_active=True)
+            .values_list("pk", flat=True)
+        )
+        rows = [row for row in rows if row.patient_pk in matching]
     shown = dashboards.filter_rows(rows, filters)
-    # Only when a search found nobody: is the caseload itself empty? (one more query at most)
-    has_patients = bool(rows) or (
-        bool(filters.query)
-        and account_selectors.caseload(therapist=request.user).filter(is_active=True).exists()
-    )
     return render(
         request,
         "home/caseload.html",
         {
             "rows": shown,
             "total": len(rows),
-            "needing_attention": sum(1 for row in rows if row.flags),
-            "has_patients": has_patients,
+            "needing_attention": sum(1 for row in rows if row.reasons),
+            "has_patients": bool(everyone),
             "filters": filters,
             "reasons": list(dashboards.Reason),
             "threshold": request.user.clinic.adherence_threshold_percent

@@ -24,3 +24,7 @@ class OutcomesConfig(AppConfig):
         auditlog.register(WorkstationCheck)
         auditlog.register(PostureBreak)
         auditlog.register(CalendarFeed, exclude_fields=["token"])
+
+        from . import caseload_cache
+
+        caseload_cache.connect()

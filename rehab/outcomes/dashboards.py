@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from fractions import Fraction
-from typing import Any
+from typing import Any, Protocol, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import connection
@@ -520,14 +520,24 @@ class CaseloadFilters:
         return bool(self.reason or self.query or self.attention_only)
 
 
-def filter_rows(rows: list[CaseloadRow], filters: CaseloadFilters) -> list[CaseloadRow]:
-    """The rows with the filter's reason, or with any reason when only those needing attention
-    are asked for (the name and email search is done in the database)."""
+class HasReasons(Protocol):
+    @property
+    def reasons(self) -> Sequence[Reason]: ...
+
+
+R = TypeVar("R", bound=HasReasons)
+
+
+def filter_rows(rows: Sequence[R], filters: CaseloadFilters) -> list[R]:
+    """The rows (CaseloadRow, or the cached rows of caseload_cache) with the filter's reason, or
+    with any reason when only those needing attention are asked for (the name and email search
+    is done in the database)."""
+    shown = list(rows)
     if filters.reason is not None:
-        rows = [row for row in rows if filters.reason in row.reasons]
+        shown = [row for row in shown if filters.reason in row.reasons]
     if filters.attention_only:
-        rows = [row for row in rows if row.flags]
-    return rows
+        shown = [row for row in shown if row.reasons]
+    return shown
 
 
 def caseload_rows(

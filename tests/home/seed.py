@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import CaseloadAssignment, PatientProfile, Role, User
 from exercises.models import Exercise
 from rehab.alerts.models import Alert, Rule
+from rehab.outcomes import caseload_cache
 from rehab.outcomes.dashboards import local_today
 from rehab.outcomes.models import Measure, OutcomeRecord
 from rehab.programs.models import ExerciseLog, Program, ProgramItem, ProgramVersion, SessionLog
@@ -166,4 +167,6 @@ def seed_caseload(
             if n % 10 == 0 or n % 25 == 0
         ]
     )
+    # bulk_create sends no model signals: tell the caseload cache, as such writers must.
+    caseload_cache.changed(clinics=[clinic.pk])
     return patients

@@ -1,0 +1,309 @@
+"""The therapist's caseload page, cached per process, and what keeps that cache correct.
+
+Computing 200 patients' 90-day facts and rendering their rows takes far longer than the page may,
+so each web process keeps the finished rows (their HTML, patient and reasons) in its own memory
+(the "local" cache) under a key of
+
+- the therapist and the clinic (by public id: primary keys can come back after a delete on
+  SQLite, UUIDs do not);
+- the clinic's `caseload_version`, a counter raised after every committed write that changes what
+  a row shows. It is read from the clinic row the request loads anyway, so a cache in each
+  process is still right across processes and hosts: a write in one raises the version the
+  others read next;
+- the 15-minute UTC window. Every UTC offset in use is a whole number of quarter hours, so no
+  patient's local date (their "today", the adherence days, "3 days ago") changes inside one; the
+  entry also remembers each time zone's local date and is not used if one differs. The window
+  also bounds how long a write that somehow skipped the version could stay unseen.
+
+Nothing else in a row depends on the time. The therapist, their patients and the clinic
+settings are all either in the key or covered by the version.
+
+Invalidation, below, is a cache concern and not a business rule: receivers of Django's model
+signals (connected in OutcomesConfig.ready) note which clinic changed, and one UPDATE after the
+transaction commits raises the version of each, so it is never raised for a write that rolls
+back, and readers never see the new version before the data. The signals catch every write made
+with save() or delete() (services, forms, Django admin, commands, tasks; queryset deletes too,
+Django sends the signals per row once a receiver listens). A queryset .update() or bulk_create()
+sends none: code that writes these models that way calls `changed()` itself, or, below the
+domain apps (accounts), sends a signal this module listens to (care_team_changed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.core.cache import caches
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models import F, Model, Q
+from django.db.models.signals import post_delete, post_save
+from django.template import Context
+from django.template.loader import get_template
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from accounts.models import CaseloadAssignment, Clinic, PatientProfile, User
+from accounts.services import care_team_changed
+from rehab.alerts.models import Alert
+from rehab.programs.models import (
+    ExerciseLog,
+    Program,
+    ProgramItem,
+    ProgramPause,
+    ProgramVersion,
+    SessionLog,
+)
+
+from . import dashboards
+from .models import OutcomeRecord
+
+CACHE_ALIAS = "local"
+WINDOW_SECONDS = 15 * 60
+ROW_TEMPLATE = "home/_caseload_row.html"
+
+# --- Reading ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseloadEntry:
+    """One row of the page as cached: its HTML and what the filters need."""
+
+    patient_pk: int
+    fragment: str  # the rendered home/_caseload_row.html
+    reasons: tuple[dashboards.Reason, ...]
+
+    @property
+    def html(self) -> SafeString:
+        return mark_safe(self.fragment)  # noqa: S308 - rendered by the template, escaped there
+
+
+@dataclass(frozen=True)
+class Caseload:
+    """Every active patient's row, most urgent first, and the local date of each time zone of
+    the caseload when it was computed."""
+
+    entries: tuple[CaseloadEntry, ...] = ()
+    todays: tuple[tuple[str, date], ...] = ()
+
+    def is_current(self, now: datetime) -> bool:
+        return all(dashboards.local_today(zone, now) == today for zone, today in self.todays)
+
+
+def cache_key(therapist: User, clinic: Clinic, now: datetime) -> str:
+    window = int(now.timestamp()) // WINDOW_SECONDS
+    return f"caseload:{therapist.public_id}:{clinic.public_id}:{clinic.caseload_version}:{window}"
+
+
+def caseload(*, therapist: User, now: datetime | None = None) -> Caseload:
+    """The therapist's whole caseload page rows, from this process's cache when it has them for
+    the clinic's current version and this quarter hour; computed and cached when not."""
+    now = now or timezone.now()
+    clinic = therapist.clinic  # loaded once per request: the version costs no query
+    if clinic is None:
+        return Caseload()
+    cache = caches[CACHE_ALIAS]
+    key = cache_key(therapist, clinic, now)
+    cached = cache.get(key)
+    if isinstance(cached, Caseload) and cached.is_current(now):
+        return cached
+    fresh = compute(therapist=therapist, now=now)
+    cache.set(key, fresh, timeout=WINDOW_SECONDS)
+    return fresh
+
+
+def compute(*, therapist: User, now: datetime) -> Caseload:
+    rows = dashboards.caseload_rows(therapist=therapist, now=now)
+    # The template engine's own Template: the row needs nothing of the request's context, and
+    # rendering it with a plain Context skips the context processors 200 times.
+    template = get_template(ROW_TEMPLATE).template  # type: ignore[attr-defined]
+    entries = tuple(
+        CaseloadEntry(
+            patient_pk=row.patient.pk,
+            fragment=str(template.render(Context({"row": row}))),
+            reasons=tuple(row.reasons),
+        )
+        for row in rows
+    )
+    todays = {dashboards.zone_of(row.patient): row.today for row in rows}
+    return Caseload(entries=entries, todays=tuple(sorted(todays.items())))
+
+
+# --- Invalidation -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Pending:
+    """What changed in the current transaction, by the cheapest id at hand; resolved to clinics
+    in the one UPDATE after commit."""
+
+    clinics: set[int] = field(default_factory=set)
+    users: set[int] = field(default_factory=set)
+    programs: set[int] = field(default_factory=set)
+    versions: set[int] = field(default_factory=set)
+    sessions: set[int] = field(default_factory=set)
+
+    def __bool__(self) -> bool:
+        return bool(self.clinics or self.users or self.programs or self.versions or self.sessions)
+
+
+_ATTR = "_caseload_changes"
+
+
+def _pending(using: str) -> _Pending:
+    connection = connections[using]
+    pending = getattr(connection, _ATTR, None)
+    if pending is None:
+        pending = _Pending()
+        setattr(connection, _ATTR, pending)
+    return pending
+
+
+def changed(
+    *,
+    clinics: Iterable[int | None] = (),
+    users: Iterable[int | None] = (),
+    programs: Iterable[int | None] = (),
+    versions: Iterable[int | None] = (),
+    sessions: Iterable[int | None] = (),
+    using: str = DEFAULT_DB_ALIAS,
+) -> None:
+    """Raise, after the current transaction commits, the caseload version of the clinics these
+    objects belong to (users: patients or therapists; a patient's change also reaches the
+    clinics of their therapists). For writes that send no model signals (.update(),
+    bulk_create())."""
+    pending = _pending(using)
+    pending.clinics.update(pk for pk in clinics if pk is not None)
+    pending.users.update(pk for pk in users if pk is not None)
+    pending.programs.update(pk for pk in programs if pk is not None)
+    pending.versions.update(pk for pk in versions if pk is not None)
+    pending.sessions.update(pk for pk in sessions if pk is not None)
+    connection = connections[using]
+    if connection.in_atomic_block and getattr(connection.atomic_blocks[0], "_from_testcase", False):
+        # Inside a TestCase's transaction, which never commits (nor runs on_commit callbacks):
+        # raise now, inside it, as the commit would have (Django's own durable check tests the
+        # same flag). Never the case in a running server.
+        _flush(using)
+        return
+    # One callback per change; the first to run takes every pending id and the rest find none.
+    # A callback dropped with a rolled-back savepoint leaves its ids for the next one (at worst
+    # an extra raise, never a missed one).
+    transaction.on_commit(lambda: _flush(using), using=using, robust=True)
+
+
+def _flush(using: str) -> None:
+    pending = _pending(using)
+    if not pending:
+        return
+    setattr(connections[using], _ATTR, _Pending())
+    patients = Q(pk__in=pending.users) if pending.users else Q()
+    for lookup, ids in (
+        ("programs__in", pending.programs),
+        ("programs__versions__in", pending.versions),
+        ("session_logs__in", pending.sessions),
+    ):
+        if ids:
+            patients |= Q(**{lookup: ids})
+    clinics = Q(pk__in=pending.clinics) if pending.clinics else Q(pk__in=[])
+    if patients:
+        people = User.objects.using(using).filter(patients).values("pk")
+        therapists = CaseloadAssignment.objects.using(using).filter(patient__in=people)
+        clinics |= Q(pk__in=User.objects.using(using).filter(pk__in=people).values("clinic_id"))
+        clinics |= Q(pk__in=therapists.values("therapist__clinic_id"))
+    Clinic.objects.using(using).filter(clinics).update(caseload_version=F("caseload_version") + 1)
+
+
+# What each model's change reaches: the fields a row shows (None: any save counts), and the ids.
+_CLINIC_FIELDS = {"no_session_alert_days", "adherence_threshold_percent"}
+_USER_FIELDS = {"full_name", "email", "is_active", "clinic", "clinic_id", "role", "public_id"}
+_PROFILE_FIELDS = {"time_zone", "user", "user_id"}
+
+
+def _touches(update_fields: Iterable[str] | None, relevant: set[str]) -> bool:
+    return update_fields is None or not relevant.isdisjoint(update_fields)
+
+
+def _ids(instance: Model) -> dict[str, list[int | None]] | None:
+    """The ids to note for a saved or deleted instance of one of the watched models."""
+    if isinstance(instance, Clinic):
+        return {"clinics": [instance.pk]}
+    if isinstance(instance, User):
+        return {"clinics": [instance.clinic_id], "users": [instance.pk]}
+    if isinstance(instance, PatientProfile):
+        return {"users": [instance.user_id]}
+    if isinstance(instance, CaseloadAssignment):
+        return {"users": [instance.patient_id, instance.therapist_id]}
+    if isinstance(instance, Alert | Program | OutcomeRecord):
+        return {"clinics": [instance.clinic_id], "users": [instance.patient_id]}
+    if isinstance(instance, SessionLog):
+        return {"users": [instance.patient_id]}
+    if isinstance(instance, ProgramVersion | ProgramPause):
+        return {"programs": [instance.program_id]}
+    if isinstance(instance, ProgramItem):
+        return {"versions": [instance.version_id]}
+    if isinstance(instance, ExerciseLog):
+        return {"sessions": [instance.session_id]}
+    return None
+
+
+_RELEVANT_FIELDS: dict[type[Model], set[str]] = {
+    Clinic: _CLINIC_FIELDS,
+    User: _USER_FIELDS,
+    PatientProfile: _PROFILE_FIELDS,
+}
+
+WATCHED: tuple[type[Model], ...] = (
+    Clinic,
+    User,
+    PatientProfile,
+    CaseloadAssignment,
+    Alert,
+    OutcomeRecord,
+    Program,
+    ProgramVersion,
+    ProgramItem,
+    ProgramPause,
+    SessionLog,
+    ExerciseLog,
+)
+
+
+def _saved(
+    sender: type[Model],
+    instance: Model,
+    created: bool = False,
+    raw: bool = False,
+    using: str = DEFAULT_DB_ALIAS,
+    update_fields: Iterable[str] | None = None,
+    **kwargs: Any,
+) -> None:
+    if raw:  # loaddata: no request has seen these rows
+        return
+    relevant = _RELEVANT_FIELDS.get(sender)
+    if relevant is not None and not created and not _touches(update_fields, relevant):
+        return  # e.g. a sign-in's last_login
+    ids = _ids(instance)
+    if ids is not None:
+        changed(using=using, **ids)
+
+
+def _deleted(
+    sender: type[Model], instance: Model, using: str = DEFAULT_DB_ALIAS, **kwargs: Any
+) -> None:
+    ids = _ids(instance)
+    if ids is not None:
+        changed(using=using, **ids)
+
+
+def _care_team_changed(sender: type[Model], patient: User, **kwargs: Any) -> None:
+    changed(users=[patient.pk])
+
+
+def connect() -> None:
+    """Called once from OutcomesConfig.ready()."""
+    for model in WATCHED:
+        uid = f"caseload_cache:{model._meta.label}"
+        post_save.connect(_saved, sender=model, dispatch_uid=uid)
+        post_delete.connect(_deleted, sender=model, dispatch_uid=uid)
+    care_team_changed.connect(_care_team_changed, dispatch_uid="caseload_cache:care_team")
