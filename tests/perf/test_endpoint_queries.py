@@ -1,15 +1,18 @@
 """The benchmarked endpoints (bench/endpoints.py) run a fixed number of queries, whatever the data
 behind them: 3 patients with 5 days of logs against 63 patients with 90 days, programs of 6
-against 10 exercises. Prints the table (`make bench` shows it) and asserts each count constant."""
+against 10 exercises. Prints the table (`make bench` shows it) and asserts each count constant.
+The caseload is counted twice: computed (its per-process cache empty) and from the cache."""
 
 import json
 import uuid
 from typing import Any
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from rehab.outcomes import caseload_cache
 from rehab.programs.services import patient_today
 from tests import factories
 from tests.home.seed import seed_caseload
@@ -62,7 +65,9 @@ def _counts(client: Any, patient: Any, therapist: Any) -> dict[str, int]:
         client, "POST", "/api/v1/sessions/", body
     )
     client.force_login(therapist)
-    counts["GET /caseload/"] = _count(client, "GET", "/caseload/")
+    caches[caseload_cache.CACHE_ALIAS].clear()
+    counts["GET /caseload/ (computed)"] = _count(client, "GET", "/caseload/")
+    counts["GET /caseload/ (cached)"] = _count(client, "GET", "/caseload/")
     counts["GET /api/v1/exercises/"] = _count(client, "GET", "/api/v1/exercises/")
     return counts
 
@@ -84,3 +89,5 @@ def test_the_benchmarked_endpoints_run_the_same_queries_at_any_data_size(client)
         label = name.replace("(6 entries)", "(6 / 10 entries)")
         print(f"{label:<44} {small_count:>19} {large_count:>21}")
     assert list(few.values()) == list(many.values())
+    # The cache answers without computing: fewer queries than the computed page, still constant.
+    assert many["GET /caseload/ (cached)"] < many["GET /caseload/ (computed)"]
