@@ -1,10 +1,8 @@
 """Who sees which alerts and check-ins (accounts.access rules: care team and clinic staff)."""
 
-from datetime import datetime
 from uuid import UUID
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
-from django.db.models.expressions import BaseExpression
+from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts import audit
@@ -55,26 +53,3 @@ def open_red_flag(patient: User) -> Alert | None:
         .order_by("-created_at")
         .first()
     )
-
-
-def safety_annotations(now: datetime) -> dict[str, BaseExpression]:
-    """For a queryset of patients, what their Today page warns about, so that the page reads it
-    in the query it needs anyway: `checked_in` (the weekly safety check was answered within a
-    week: `services.checkin_due` is its negation) and `red_flag_at` (when `open_red_flag` was
-    raised, else None)."""
-    # Imported here: alerts.services imports the programs and reminders apps, and the context
-    # processors import this module on every page.
-    from .services import CHECKIN_EVERY
-
-    return {
-        "checked_in": Exists(
-            RedFlagCheckin.objects.filter(
-                patient=OuterRef("pk"), answered_at__gt=now - CHECKIN_EVERY
-            )
-        ),
-        "red_flag_at": Subquery(
-            Alert.objects.filter(patient=OuterRef("pk"), rule=Rule.RED_FLAG, acknowledged_at=None)
-            .order_by("-created_at")
-            .values("created_at")[:1]
-        ),
-    }

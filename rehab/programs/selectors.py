@@ -3,12 +3,12 @@
 import math
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.http import Http404
 
 from accounts import audit
@@ -25,6 +25,9 @@ from .models import (
     Protocol,
     SessionLog,
 )
+
+if TYPE_CHECKING:
+    from rehab.alerts.models import Alert
 
 
 def programs_visible_to(viewer: User) -> QuerySet[Program]:
@@ -91,6 +94,12 @@ def items_due(*, patient: User, on: date) -> QuerySet[ProgramItem]:
     )
 
 
+def items_to_do(*, patient: User, on: date) -> list[ProgramItem]:
+    """`items_due` for the patient's Today page: with the exercise joined in, not the version and
+    program, which the page does not show (a quarter less work for the ORM)."""
+    return list(items_due(patient=patient, on=on).select_related(None).select_related("exercise"))
+
+
 def doses_done_by_item(*, patient: User, on: date) -> dict[int, float]:
     """Per prescribed item, the sum of dose fractions the patient logged on a local date."""
     return dict(
@@ -104,37 +113,44 @@ def doses_done_by_item(*, patient: User, on: date) -> dict[int, float]:
 @dataclass(frozen=True)
 class TodayHeader:
     checkin_due: bool
-    red_flag_at: datetime | None
+    red_flag: "Alert | None"
     unread_count: int
+    has_questionnaires: bool
 
 
 def today_header(*, patient: User, now: datetime) -> TodayHeader:
-    """What Today shows around the exercises, in one query: whether the weekly safety check is
-    due, when the open red flag was raised, and the bell's unread count. The same query loads the
-    patient's profile (time zone) and clinic (the page header) onto `patient`, a query each
-    otherwise."""
-    from rehab.alerts.selectors import safety_annotations
+    """What Today shows around the exercises: whether the weekly safety check is due (as
+    `alerts.services.checkin_due` answers), the red flag awaiting the clinician
+    (`alerts.selectors.open_red_flag`, read only when there is one) and the bell's unread count
+    (as `reminders.context_processors` counts), and whether the patient has questionnaire
+    schedules at all (most do not: their due card need not be worked out). One query, written in
+    SQL: built through the ORM, its subqueries cost more than the rest of the page's queries
+    together."""
+    from rehab.alerts.models import Alert, RedFlagCheckin, Rule
+    from rehab.alerts.selectors import open_red_flag
+    from rehab.alerts.services import CHECKIN_EVERY
+    from rehab.outcomes.models import QuestionnaireSchedule
     from rehab.reminders.models import Notification
 
-    # As the bell's context processor counts (rehab.reminders.context_processors).
-    unread = (
-        Notification.objects.filter(recipient=OuterRef("pk"), read_at=None)
-        .order_by()
-        .annotate(count=Func(F("pk"), function="COUNT", output_field=IntegerField()))
-        .values("count")
-    )
-    row = (
-        User.objects.filter(pk=patient.pk)
-        .select_related("patient_profile", "clinic")
-        .annotate(**safety_annotations(now), unread=Subquery(unread))
-        .get()
-    )
-    patient.patient_profile = row.patient_profile
-    patient.clinic = row.clinic
+    checkin, alert, notification = _table(RedFlagCheckin), _table(Alert), _table(Notification)
+    schedule = _table(QuestionnaireSchedule)
+    sql = f"""
+        SELECT
+            EXISTS (SELECT 1 FROM {checkin} WHERE patient_id = %s AND answered_at > %s),
+            EXISTS (SELECT 1 FROM {alert}
+                    WHERE patient_id = %s AND rule = %s AND acknowledged_at IS NULL),
+            (SELECT COUNT(*) FROM {notification} WHERE recipient_id = %s AND read_at IS NULL),
+            EXISTS (SELECT 1 FROM {schedule} WHERE patient_id = %s)
+    """  # noqa: S608 - table names come from model metadata, values are parameters
+    since = connection.ops.adapt_datetimefield_value(now - CHECKIN_EVERY)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [patient.pk, since, patient.pk, Rule.RED_FLAG, patient.pk, patient.pk])
+        checked_in, red_flag_open, unread, scheduled = cursor.fetchone()
     return TodayHeader(
-        checkin_due=not row.checked_in,  # type: ignore[attr-defined]
-        red_flag_at=row.red_flag_at,  # type: ignore[attr-defined]
-        unread_count=row.unread,
+        checkin_due=not checked_in,
+        red_flag=open_red_flag(patient) if red_flag_open else None,
+        unread_count=unread,
+        has_questionnaires=bool(scheduled),
     )
 
 

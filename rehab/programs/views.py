@@ -202,7 +202,7 @@ def today(request: AuthedRequest) -> HttpResponse:
     request.unread_count = header.unread_count  # type: ignore[attr-defined] # for the bell
     local_today = services.patient_today(patient)
     day = _chosen_day(request, local_today)
-    items = list(selectors.items_due(patient=patient, on=day))
+    items = selectors.items_to_do(patient=patient, on=day)
     initial = [
         {
             "item_id": item.pk,
@@ -269,11 +269,14 @@ def today(request: AuthedRequest) -> HttpResponse:
             "completed": completed,
             "sessions": sessions,
             "checkin_due": header.checkin_due,
-            "red_flag_at": header.red_flag_at,
+            "red_flag": header.red_flag,
             "red_flag_advice": ADVICE,
+            "has_questionnaires": header.has_questionnaires,
             "programs": Program.objects.filter(
                 patient=patient, status__in=[Status.ACTIVE, Status.PAUSED]
-            ).order_by("start_date"),
+            )
+            .order_by("start_date")
+            .values_list("public_id", "title"),
         },
     )
 
