@@ -25,8 +25,6 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
-from django.db.models import Avg, Count
-from django.db.models.fields.json import KT
 from django.urls import NoReverseMatch, reverse
 from django.utils.dates import MONTHS
 from django.utils.translation import get_language
@@ -359,23 +357,52 @@ def streak(days: list[DayAdherence], *, today: date) -> Streak:
     return Streak(count, since, through)
 
 
+def _table(model: type) -> str:
+    return connection.ops.quote_name(model._meta.db_table)  # type: ignore[attr-defined]
+
+
+def _date(value: date | str) -> date:
+    # SQLite hands back the dates of a compound SELECT as text.
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def _date_or_none(value: date | str | None) -> date | None:
+    return None if value is None else _date(value)
+
+
+# Per measure, side (side photos only have one) and day: the mean value and the number of records.
+# Written out, as the ORM's JSON key transform took longer to build than the query takes to run.
+_OUTCOMES_SQL = """
+SELECT r.measure, {side} AS side, r.recorded_on, AVG(r.value), COUNT(*)
+FROM {record} r
+WHERE r.patient_id = %(patient)s AND r.measure IN ({measures}) AND r.value IS NOT NULL
+GROUP BY r.measure, {side}, r.recorded_on
+ORDER BY 1, 2, 3
+"""
+
+
 def _outcome_points(patient: User) -> dict[tuple[str, str], list[tuple[date, float, int]]]:
     """Per (measure, side) the mean value per day, oldest first (one grouped query)."""
-    rows = (
-        OutcomeRecord.objects.filter(
-            patient=patient, measure__in=[*TREND_MEASURES, Measure.CVA], value__isnull=False
-        )
-        .annotate(side=KT("detail__side"))
-        .values("measure", "side", "recorded_on")
-        .annotate(mean=Avg("value"), records=Count("id"))
-        .order_by("measure", "side", "recorded_on")
+    measures = [*TREND_MEASURES, Measure.CVA]
+    side = (
+        "json_extract(r.detail, '$.side')"
+        if connection.vendor == "sqlite"
+        else "(r.detail ->> 'side')"
     )
+    sql = _OUTCOMES_SQL.format(
+        side=side,
+        record=_table(OutcomeRecord),
+        measures=", ".join(f"%(m{n})s" for n in range(len(measures))),
+    )
+    params: dict[str, int | str] = {"patient": patient.pk}
+    params.update({f"m{n}": str(measure) for n, measure in enumerate(measures)})
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     points: dict[tuple[str, str], list[tuple[date, float, int]]] = defaultdict(list)
-    for row in rows:
-        side = row["side"] if row["measure"] == Measure.CVA else ""
-        points[(row["measure"], side or "")].append(
-            (row["recorded_on"], row["mean"], row["records"])
-        )
+    for measure, row_side, recorded_on, mean, records in rows:
+        key_side = row_side if measure == Measure.CVA else ""
+        points[(measure, key_side or "")].append((_date(recorded_on), float(mean), records))
     return points
 
 
@@ -405,19 +432,6 @@ def _cva_summary(left: list[Point], right: list[Point], *, today: date, own: boo
         f"{subject}: {', '.join(parts)}. Angles below {scoring.FHP_REFERENCE_DEGREES}° are often "
         "called forward head posture; the line is a reference point, not a diagnosis."
     )
-
-
-def _table(model: type) -> str:
-    return connection.ops.quote_name(model._meta.db_table)  # type: ignore[attr-defined]
-
-
-def _date(value: date | str) -> date:
-    # SQLite hands back the dates of a compound SELECT as text.
-    return value if isinstance(value, date) else date.fromisoformat(value)
-
-
-def _date_or_none(value: date | str | None) -> date | None:
-    return None if value is None else _date(value)
 
 
 # Pain per session day, workstation checks per day, posture breaks and ergonomic tasks per day:
