@@ -223,9 +223,14 @@ class Progress:
 # --- Formatting ---------------------------------------------------------------------------------
 
 
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(4)}
+
+
 def _round(value: float, places: int) -> float:
     """Halves up on the number as written, as scoring rounds (33.35 -> 33.4)."""
-    return float(Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP))
+    if value == int(value):  # a whole number is its own rounding (most figures on the page)
+        return float(value)
+    return float(Decimal(repr(value)).quantize(_QUANTA[places], ROUND_HALF_UP))
 
 
 def number_text(value: float, places: int = 1) -> str:
