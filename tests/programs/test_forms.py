@@ -50,3 +50,26 @@ def test_input_html_writes_what_the_widget_writes(data):
     for form in entries:
         for name in INPUTS:
             assert input_html(form[name]) == str(form[name]), name
+
+
+def test_today_writes_an_unbound_forms_inputs_without_building_it():
+    """Today writes the inputs of a fresh page from the initial values (`_initial_fields`), and
+    of a submitted one from the bound forms (`_form_fields`): for an unbound form both must
+    write the same."""
+    from exercises.models import Exercise
+    from rehab.programs.models import ProgramItem
+    from rehab.programs.views import _entry_fieldset, _form_fields, _initial_fields
+
+    entries = formset()
+    exercise = Exercise(name='Chin <tuck> & "hold"')
+    items = [
+        ProgramItem(pk=7, sets=2, reps=10, hold_seconds=5, exercise=exercise),
+        ProgramItem(pk=8, sets=1, reps=8, hold_seconds=0, exercise=exercise),
+    ]
+    for index, (item, form) in enumerate(zip(items, entries, strict=True)):
+        fresh = _initial_fields(entries.add_prefix(index), entries.initial[index])
+        bound = _form_fields(form)
+        for name in [*INPUTS, "done", "skipped"]:
+            assert fresh(name) == bound(name), name
+        for is_task in (False, True):
+            assert _entry_fieldset(fresh, item, is_task) == _entry_fieldset(bound, item, is_task)
