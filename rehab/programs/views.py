@@ -19,6 +19,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
 from accounts.access import AuthedRequest, get_patient_or_404, role_required
@@ -190,6 +191,23 @@ def _initial_fields(prefix: str, initial: Mapping[str, object]) -> _Fields:
     return field
 
 
+# The session questions of an unsubmitted form are the same HTML for every patient and request
+# (labels and choices, nothing selected, fixed ids), so they are rendered once per process and
+# language. A submitted form, with the patient's answers and errors, is rendered each time.
+_SESSION_DETAILS: dict[str, str] = {}
+
+
+def _session_details(form: SessionForm) -> str:
+    if form.is_bound or settings.DEBUG:
+        return render_to_string("programs/_session_details.html", {"session_form": form})
+    language = get_language()
+    html = _SESSION_DETAILS.get(language)
+    if html is None:
+        html = render_to_string("programs/_session_details.html", {"session_form": form})
+        _SESSION_DETAILS[language] = html
+    return html
+
+
 def _checkbox(field: _Field) -> str:
     checked = " checked" if field.value else ""
     return f'<input type="checkbox" name="{field.html_name}" id="{field.auto_id}"{checked}>'
@@ -320,6 +338,7 @@ def today(request: AuthedRequest) -> HttpResponse:
             "day_choices": session_form.fields["performed_on"].choices,  # type: ignore[attr-defined]
             "cards": cards,
             "session_form": session_form,
+            "session_details": _session_details(session_form),
             "entries": entries,
             # Not `entries.management_form` in the template: its lookup tries `entries[...]` first,
             # which builds every form of the formset.

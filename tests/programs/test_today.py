@@ -202,3 +202,17 @@ def test_an_exercise_edit_shows_on_today_at_once(client, world, program):
     body = client.get("/today/").content.decode()
     assert "Stop at once if it hurts &lt;more&gt;." in body
     assert "<li>A new first step</li>" in body
+
+
+def test_a_form_sent_back_with_errors_keeps_the_patients_answers(client, world, program):
+    """The session questions of a fresh page are rendered once per process; a form sent back
+    must show the patient's own answers and the errors, and the next fresh page none of them."""
+    client.force_login(world.alice)
+    data = form_data(client.get("/today/"), pain_after="12", note="Stiff <b>neck</b>")
+    body = client.post("/today/", data).content.decode()
+    assert '<option value="3" selected>3</option>' in body
+    assert "Stiff &lt;b&gt;neck&lt;/b&gt;</textarea>" in body
+    assert "Select a valid choice. 12 is not one of the available choices." in body
+    fresh = client.get("/today/").content.decode()
+    assert " selected>3</option>" not in fresh and "Stiff" not in fresh
+    assert "Select a valid choice" not in fresh
