@@ -54,6 +54,7 @@ def caseload(request: AuthedRequest) -> HttpResponse:
         "home/caseload.html",
         {
             "rows": shown,
+            "rows_html": caseload_cache.html_of(shown),
             "total": len(rows),
             "needing_attention": sum(1 for row in rows if row.reasons),
             "has_patients": bool(everyone),
