@@ -208,6 +208,15 @@ def _session_details(form: SessionForm) -> str:
     return html
 
 
+def _management_form(entries: BaseFormSet) -> str:
+    """The formset's hidden counts. Unsubmitted, as its form template writes them (four hidden
+    inputs) without going through that template."""
+    form = entries.management_form
+    if entries.is_bound:  # may carry errors, which the template shows
+        return str(form)
+    return mark_safe("".join(input_html(field) for field in form))  # noqa: S308 - input_html escapes
+
+
 def _checkbox(field: _Field) -> str:
     checked = " checked" if field.value else ""
     return f'<input type="checkbox" name="{field.html_name}" id="{field.auto_id}"{checked}>'
@@ -342,7 +351,7 @@ def today(request: AuthedRequest) -> HttpResponse:
             "entries": entries,
             # Not `entries.management_form` in the template: its lookup tries `entries[...]` first,
             # which builds every form of the formset.
-            "management_form": entries.management_form,
+            "management_form": _management_form(entries),
             "expected": expected,
             "completed": completed,
             "sessions": sessions,

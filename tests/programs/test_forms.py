@@ -73,3 +73,10 @@ def test_today_writes_an_unbound_forms_inputs_without_building_it():
             assert fresh(name) == bound(name), name
         for is_task in (False, True):
             assert _entry_fieldset(fresh, item, is_task) == _entry_fieldset(bound, item, is_task)
+
+
+def test_today_writes_the_management_form_as_its_template_does():
+    from rehab.programs.views import _management_form
+
+    entries = formset()
+    assert _management_form(entries) == str(entries.management_form).strip()
