@@ -213,7 +213,12 @@ def _flush(using: str) -> None:
         therapists = CaseloadAssignment.objects.using(using).filter(patient__in=people)
         clinics |= Q(pk__in=User.objects.using(using).filter(pk__in=people).values("clinic_id"))
         clinics |= Q(pk__in=therapists.values("therapist__clinic_id"))
-    Clinic.objects.using(using).filter(clinics).update(caseload_version=F("caseload_version") + 1)
+    # In a transaction of its own: on SQLite a transaction queues for its turn to write
+    # (rehab/ops/sqlite), where a bare autocommit UPDATE would meet SQLite's sleeping busy handler.
+    with transaction.atomic(using=using):
+        Clinic.objects.using(using).filter(clinics).update(
+            caseload_version=F("caseload_version") + 1
+        )
 
 
 # What each model's change reaches: the fields a row shows (None: any save counts), and the ids.
