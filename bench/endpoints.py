@@ -14,7 +14,8 @@ The floor is GET /api/v1/ping/: a DRF view that does nothing, behind the same mi
 session authentication and permission check as every other endpoint. Runs are interleaved: each
 round measures the floor, then every endpoint, so a slower or busier moment of the machine
 weighs on both sides of a ratio. A ratio is the median over rounds of (endpoint requests/s) /
-(floor requests/s of that round).
+(floor requests/s of that round). Between runs the server is let to work through what the last
+run left queued, so no endpoint's figures carry the one before it.
 
 Also measures the Today page's weight as a phone loads it the first time (the HTML and every
 asset it references, compressed as served), and checks the static files are compressed and
@@ -96,6 +97,22 @@ def wrk(port: int, request_file: Path, status: int, seconds: int, connections: i
     figures: dict = json.loads(result.stdout.strip().splitlines()[-1])
     figures["rps"] = figures["requests"] / (figures["duration_us"] / 1e6)
     return figures
+
+
+def drain(port: int, ping: str) -> None:
+    """Wait until the server has worked through what the last run left queued: when wrk stops,
+    up to `connections` requests it sent are still waiting for a worker, and the next run's
+    first requests would wait behind them (a slow endpoint then shows in the next one's p99).
+    Idle means three floor requests in a row answered within 50 ms."""
+    fast = 0
+    deadline = time.monotonic() + 120
+    while fast < 3:
+        if time.monotonic() > deadline:
+            sys.exit("the server did not settle within 2 minutes after a run")
+        started = time.monotonic()
+        response, _, _ = fetch(port, ping)
+        fast = fast + 1 if time.monotonic() - started < 0.05 else 0
+        assert response.status == 200, response.status
 
 
 def page_weight(port: int, today_request: str) -> tuple[int, list[str], list[str]]:
@@ -184,11 +201,13 @@ def measure(args: argparse.Namespace, var: Path, url: str | None) -> list[str]:
         # Warm every worker up (imports, template and URL caches) before anything counts.
         for name, spec in endpoints.items():
             wrk(port, requests / f"{name}.req", spec["status"], 1, args.connections)
+            drain(port, first["floor"])
         for _ in range(args.rounds):
             for name, spec in endpoints.items():
                 figures = wrk(
                     port, requests / f"{name}.req", spec["status"], args.seconds, args.connections
                 )
+                drain(port, first["floor"])
                 if figures["wrong_status"] or figures["socket_errors"]:
                     problems.append(
                         f"{name}: {figures['wrong_status']} wrong answers, "
