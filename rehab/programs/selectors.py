@@ -2,14 +2,16 @@
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from datetime import UTC, date, datetime
+from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import F, Q, QuerySet, Sum
 from django.http import Http404
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from accounts import audit
 from accounts.access import patients_visible_to
@@ -25,9 +27,6 @@ from .models import (
     Protocol,
     SessionLog,
 )
-
-if TYPE_CHECKING:
-    from rehab.alerts.models import Alert
 
 
 def programs_visible_to(viewer: User) -> QuerySet[Program]:
@@ -113,21 +112,20 @@ def doses_done_by_item(*, patient: User, on: date) -> dict[int, float]:
 @dataclass(frozen=True)
 class TodayHeader:
     checkin_due: bool
-    red_flag: "Alert | None"
+    red_flag_at: datetime | None
     unread_count: int
     has_questionnaires: bool
 
 
 def today_header(*, patient: User, now: datetime) -> TodayHeader:
     """What Today shows around the exercises: whether the weekly safety check is due (as
-    `alerts.services.checkin_due` answers), the red flag awaiting the clinician
-    (`alerts.selectors.open_red_flag`, read only when there is one) and the bell's unread count
-    (as `reminders.context_processors` counts), and whether the patient has questionnaire
-    schedules at all (most do not: their due card need not be worked out). One query, written in
-    SQL: built through the ORM, its subqueries cost more than the rest of the page's queries
-    together."""
+    `alerts.services.checkin_due` answers), when the red flag awaiting the clinician was raised
+    (`alerts.selectors.open_red_flag`'s `created_at`), the bell's unread count (as
+    `reminders.context_processors` counts), and whether the patient has questionnaire schedules
+    at all (most do not: their due card need not be worked out). One query, whatever the answers,
+    written in SQL: built through the ORM, its subqueries cost more than the rest of the page's
+    queries together."""
     from rehab.alerts.models import Alert, RedFlagCheckin, Rule
-    from rehab.alerts.selectors import open_red_flag
     from rehab.alerts.services import CHECKIN_EVERY
     from rehab.outcomes.models import QuestionnaireSchedule
     from rehab.reminders.models import Notification
@@ -137,18 +135,22 @@ def today_header(*, patient: User, now: datetime) -> TodayHeader:
     sql = f"""
         SELECT
             EXISTS (SELECT 1 FROM {checkin} WHERE patient_id = %s AND answered_at > %s),
-            EXISTS (SELECT 1 FROM {alert}
-                    WHERE patient_id = %s AND rule = %s AND acknowledged_at IS NULL),
+            (SELECT MAX(created_at) FROM {alert}
+             WHERE patient_id = %s AND rule = %s AND acknowledged_at IS NULL),
             (SELECT COUNT(*) FROM {notification} WHERE recipient_id = %s AND read_at IS NULL),
             EXISTS (SELECT 1 FROM {schedule} WHERE patient_id = %s)
     """  # noqa: S608 - table names come from model metadata, values are parameters
     since = connection.ops.adapt_datetimefield_value(now - CHECKIN_EVERY)
     with connection.cursor() as cursor:
         cursor.execute(sql, [patient.pk, since, patient.pk, Rule.RED_FLAG, patient.pk, patient.pk])
-        checked_in, red_flag_open, unread, scheduled = cursor.fetchone()
+        checked_in, red_flag_at, unread, scheduled = cursor.fetchone()
+    if isinstance(red_flag_at, str):  # SQLite answers text, in UTC
+        red_flag_at = parse_datetime(red_flag_at)
+    if red_flag_at is not None and timezone.is_naive(red_flag_at):
+        red_flag_at = timezone.make_aware(red_flag_at, UTC)
     return TodayHeader(
         checkin_due=not checked_in,
-        red_flag=open_red_flag(patient) if red_flag_open else None,
+        red_flag_at=red_flag_at,
         unread_count=unread,
         has_questionnaires=bool(scheduled),
     )

@@ -356,7 +356,7 @@ def today(request: AuthedRequest) -> HttpResponse:
             "completed": completed,
             "sessions": sessions,
             "checkin_due": header.checkin_due,
-            "red_flag": header.red_flag,
+            "red_flag_at": header.red_flag_at,
             "red_flag_advice": ADVICE,
             "has_questionnaires": header.has_questionnaires,
             "programs": Program.objects.filter(
