@@ -170,7 +170,7 @@ def _initial_fields(prefix: str, initial: Mapping[str, object]) -> _Fields:
     """What `_form_fields` answers for the formset's unbound form `prefix`, without building the
     form: a form deep-copies its fields, a tenth of the page's work for 6-10 forms. An unbound
     formset form has no errors and no required attributes, so its inputs are the widget's
-    attributes and the id (tests/programs/test_today.py holds this to `_form_fields`)."""
+    attributes and the id (tests/programs/test_forms.py holds this to `_form_fields`)."""
 
     @functools.cache
     def field(name: str) -> _Field:
