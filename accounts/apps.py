@@ -11,7 +11,8 @@ class AccountsConfig(AppConfig):
         from .models import CaseloadAssignment, Clinic, Invitation, PatientProfile, User
 
         auditlog.register(User, exclude_fields=["password", "last_login"])
-        auditlog.register(Clinic)
+        # The caseload cache's counter is no one's change (rehab/outcomes/caseload_cache.py).
+        auditlog.register(Clinic, exclude_fields=["caseload_version"])
         auditlog.register(PatientProfile)
         auditlog.register(CaseloadAssignment)
         auditlog.register(Invitation, exclude_fields=["token_hash"])
