@@ -7,7 +7,7 @@ checklist, posture breaks and ergonomic tasks per week, and what comes next. Sum
 weekly counts are computed in the database; Python only lays the rows out and words them.
 
 progress_charts.chart_specs(progress) turns the result into the charts of
-templates/outcomes/_charts.html.
+templates/outcomes/progress_charts.html.
 
 The streak: consecutive local days on which every prescribed dose was done, counted back from
 today (or from yesterday while today is still open). Days with nothing prescribed (rest days,

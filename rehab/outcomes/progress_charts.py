@@ -1,5 +1,5 @@
 """The progress charts: `chart_specs(progress)` turns `progress.progress_for` into what
-templates/outcomes/progress_charts.html (and _charts.html) show: per chart the data
+templates/outcomes/progress_charts.html shows: per chart the data
 static/js/charts.js draws with uPlot, a sentence, the same figures as a table (for anyone who
 cannot see the chart) and an empty state in words when there is nothing to draw."""
 
@@ -47,8 +47,9 @@ class Chart:
     @cached_property
     def table_body(self) -> SafeString:
         """The table's rows, the first cell of each a row header, every cell escaped: what
-        _charts.html writes with two nested loops, built here in one pass because a page has a
-        few hundred cells and each template node costs more than the string it writes."""
+        a template writes with two nested loops (tests/outcomes/reference_charts.html), built
+        here in one pass because a page has a few hundred cells and each template node costs
+        more than the string it writes."""
         # html.escape is what django.utils.html.escape applies to a str, without its wrappers.
         return mark_safe(  # noqa: S308 - every cell is escaped
             "".join(
