@@ -156,27 +156,56 @@ def today_header(*, patient: User, now: datetime) -> TodayHeader:
     )
 
 
-def sessions_on(*, patient: User, on: date) -> list[SessionLog]:
-    """The patient's sessions of a local date in the order logged, each with its entries and
-    their exercises (two queries)."""
-    from django.db.models import Prefetch
+@dataclass(frozen=True)
+class LoggedSession:
+    """A session as Today lists it: when, what was done or skipped, and the pain after."""
 
-    return list(
+    public_id: UUID
+    logged_at: datetime
+    pain_after: int | None
+    entries: tuple[tuple[int, float], ...]  # (item id, dose fraction), for the doses done
+    summary: str  # "Chin tuck, Shoulder rolls (skipped)": exercise names in the order logged
+
+
+def sessions_on(*, patient: User, on: date) -> list[LoggedSession]:
+    """The patient's sessions of a local date in the order logged, with what each entry did, in
+    two queries of plain rows (a patient may log several sessions a day, each of 6-10 entries:
+    loading entries, items and exercises as model instances was half of Today's time)."""
+    entries: dict[int, list[tuple[int, float, bool, str]]] = {}
+    for session_id, *entry in (
+        ExerciseLog.objects.filter(session__patient=patient, performed_on=on)
+        .order_by("session_id", "id")
+        .values_list("session_id", "item_id", "dose_fraction", "skipped", "item__exercise__name")
+    ):
+        entries.setdefault(session_id, []).append(tuple(entry))  # type: ignore[arg-type]
+    sessions = []
+    for session_id, public_id, logged_at, pain_after in (
         SessionLog.objects.filter(patient=patient, performed_on=on)
-        .prefetch_related(
-            Prefetch("entries", queryset=ExerciseLog.objects.select_related("item__exercise"))
-        )
         .order_by("logged_at")
-    )
+        .values_list("id", "public_id", "logged_at", "pain_after")
+    ):
+        own = entries.get(session_id, [])
+        sessions.append(
+            LoggedSession(
+                public_id=public_id,
+                logged_at=logged_at,
+                pain_after=pain_after,
+                entries=tuple((item_id, fraction) for item_id, fraction, _, _ in own),
+                summary=", ".join(
+                    f"{name} (skipped)" if skipped else name for _, _, skipped, name in own
+                ),
+            )
+        )
+    return sessions
 
 
-def doses_by_item(sessions: list[SessionLog]) -> dict[int, float]:
+def doses_by_item(sessions: list[LoggedSession]) -> dict[int, float]:
     """`doses_done_by_item` for the day of `sessions_on`, summed from the entries it loaded
     (an entry's date is its session's) instead of one more query."""
     fractions: dict[int, list[float]] = {}
     for session in sessions:
-        for entry in session.entries.all():
-            fractions.setdefault(entry.item_id, []).append(entry.dose_fraction)
+        for item_id, fraction in session.entries:
+            fractions.setdefault(item_id, []).append(fraction)
     # fsum: exact, so three thirds make 1.0 and the dose counts as done, as with SQL's SUM.
     return {item_id: math.fsum(parts) for item_id, parts in fractions.items()}
 

@@ -5,6 +5,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib import messages
@@ -322,9 +323,8 @@ def today(request: AuthedRequest) -> HttpResponse:
             )
             return redirect(f"{request.path}?day={spec.performed_on.isoformat()}")
     sessions = selectors.sessions_on(patient=patient, on=day)
+    zone = ZoneInfo(patient.patient_profile.time_zone)
     done = selectors.doses_by_item(sessions)
-    for session in sessions:
-        session.editable = now - session.logged_at <= services.EDIT_WINDOW  # type: ignore[attr-defined]
     if entries.is_bound:  # re-shown with the patient's answers and errors
         fields = [_form_fields(form) for form in entries]
     else:
@@ -354,7 +354,15 @@ def today(request: AuthedRequest) -> HttpResponse:
             "management_form": _management_form(entries),
             "expected": expected,
             "completed": completed,
-            "sessions": sessions,
+            # Each with its time in the patient's zone, and whether it may still be changed.
+            "sessions": [
+                (
+                    session,
+                    session.logged_at.astimezone(zone).strftime("%H:%M"),
+                    now - session.logged_at <= services.EDIT_WINDOW,
+                )
+                for session in sessions
+            ],
             "checkin_due": header.checkin_due,
             "red_flag_at": header.red_flag_at,
             "red_flag_advice": ADVICE,

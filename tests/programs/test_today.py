@@ -216,3 +216,59 @@ def test_a_form_sent_back_with_errors_keeps_the_patients_answers(client, world, 
     fresh = client.get("/today/").content.decode()
     assert " selected>3</option>" not in fresh and "Stiff" not in fresh
     assert "Select a valid choice" not in fresh
+
+
+def test_today_lists_the_days_sessions_in_the_patients_time(client, world, program):
+    """Each session of the day in the order logged: its time in the patient's zone, what was
+    done or skipped (names escaped), the pain after, and a link to change it while it may be."""
+    from zoneinfo import ZoneInfo
+
+    from django.urls import reverse
+
+    from rehab.programs import selectors
+    from rehab.programs.services import EntrySpec, SessionSpec
+
+    profile = world.alice.patient_profile
+    profile.time_zone = "Asia/Kolkata"  # UTC+5:30: a server-time display would be off
+    profile.save()
+    today = services.patient_today(world.alice)
+    first, second = selectors.items_due(patient=world.alice, on=today)
+    second.exercise.name = "Wall <angel>"
+    second.exercise.save()
+
+    def log(entries, pain_after, key):
+        session, _ = services.session_log_create(
+            patient=world.alice,
+            spec=SessionSpec(performed_on=today, entries=entries, pain_after=pain_after),
+            idempotency_key=key,
+        )
+        return session
+
+    recent = log(
+        [
+            EntrySpec(item_id=first.pk, sets_done=2, reps_done=10),
+            EntrySpec(item_id=second.pk, skipped=True, skip_reason="Too sore"),
+        ],
+        2,
+        "recent",
+    )
+    old = log([EntrySpec(item_id=first.pk, sets_done=1, reps_done=10)], None, "old")
+    SessionLog.objects.filter(pk=old.pk).update(
+        logged_at=timezone.now() - services.EDIT_WINDOW - timedelta(minutes=1)
+    )
+    old.refresh_from_db()
+    zone = ZoneInfo("Asia/Kolkata")
+
+    client.force_login(world.alice)
+    body = client.get("/today/").content.decode()
+    start = body.index('<ul class="logged">')
+    listed = body[start : body.index("</ul>", start)]
+    items = [li.split("</li>")[0] for li in listed.split("<li>")[1:]]
+    assert len(items) == 2
+    assert f"{old.logged_at.astimezone(zone):%H:%M}: {first.exercise.name}</span>" in items[0]
+    assert "Change or delete" not in items[0]
+    assert (
+        f"{recent.logged_at.astimezone(zone):%H:%M}: {first.exercise.name}, "
+        "Wall &lt;angel&gt; (skipped) · pain after 2</span>"
+    ) in items[1]
+    assert f'href="{reverse("session_edit", args=[recent.public_id])}"' in items[1]
