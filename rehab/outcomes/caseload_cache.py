@@ -33,14 +33,14 @@ below the domain apps (accounts), sends a signal this module listens to (care_te
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models import F, Model, Q
+from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 from django.template import Context
 from django.template.loader import get_template
@@ -138,33 +138,6 @@ def compute(*, therapist: User, now: datetime) -> Caseload:
 # --- Invalidation -------------------------------------------------------------------------------
 
 
-@dataclass
-class _Pending:
-    """What changed in the current transaction, by the cheapest id at hand; resolved to clinics
-    in the one UPDATE after commit."""
-
-    clinics: set[int] = field(default_factory=set)
-    users: set[int] = field(default_factory=set)
-    programs: set[int] = field(default_factory=set)
-    versions: set[int] = field(default_factory=set)
-    sessions: set[int] = field(default_factory=set)
-
-    def __bool__(self) -> bool:
-        return bool(self.clinics or self.users or self.programs or self.versions or self.sessions)
-
-
-_ATTR = "_caseload_changes"
-
-
-def _pending(using: str) -> _Pending:
-    connection = connections[using]
-    pending = getattr(connection, _ATTR, None)
-    if pending is None:
-        pending = _Pending()
-        setattr(connection, _ATTR, pending)
-    return pending
-
-
 def changed(
     *,
     clinics: Iterable[int | None] = (),
@@ -178,41 +151,75 @@ def changed(
     objects belong to (users: patients or therapists; a patient's change also reaches the
     clinics of their therapists). For writes that send no model signals (.update(),
     bulk_create())."""
-    pending = _pending(using)
-    pending.clinics.update(pk for pk in clinics if pk is not None)
-    pending.users.update(pk for pk in users if pk is not None)
-    pending.programs.update(pk for pk in programs if pk is not None)
-    pending.versions.update(pk for pk in versions if pk is not None)
-    pending.sessions.update(pk for pk in sessions if pk is not None)
-    _flush(using)
-
-
-def _flush(using: str) -> None:
-    pending = _pending(using)
-    if not pending:
+    sql, params = _raise_sql(
+        clinics=_present(clinics),
+        users=_present(users),
+        programs=_present(programs),
+        versions=_present(versions),
+        sessions=_present(sessions),
+        quote=connections[using].ops.quote_name,
+    )
+    if not params:
         return
-    setattr(connections[using], _ATTR, _Pending())
-    patients = Q(pk__in=pending.users) if pending.users else Q()
-    for lookup, ids in (
-        ("programs__in", pending.programs),
-        ("programs__versions__in", pending.versions),
-        ("session_logs__in", pending.sessions),
-    ):
-        if ids:
-            patients |= Q(**{lookup: ids})
-    clinics = Q(pk__in=pending.clinics) if pending.clinics else Q(pk__in=[])
-    if patients:
-        people = User.objects.using(using).filter(patients).values("pk")
-        therapists = CaseloadAssignment.objects.using(using).filter(patient__in=people)
-        clinics |= Q(pk__in=User.objects.using(using).filter(pk__in=people).values("clinic_id"))
-        clinics |= Q(pk__in=therapists.values("therapist__clinic_id"))
     # Part of the writing transaction; a transaction of its own after an autocommit write (on
     # SQLite it then queues for its turn to write, rehab/ops/sqlite, rather than meeting SQLite's
     # sleeping busy handler).
-    with transaction.atomic(using=using, savepoint=False):
-        Clinic.objects.using(using).filter(clinics).update(
-            caseload_version=F("caseload_version") + 1
+    with transaction.atomic(using=using, savepoint=False), connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _present(ids: Iterable[int | None]) -> list[int]:
+    return sorted({pk for pk in ids if pk is not None})
+
+
+def _raise_sql(
+    *,
+    clinics: list[int],
+    users: list[int],
+    programs: list[int],
+    versions: list[int],
+    sessions: list[int],
+    quote: Callable[[str], str],
+) -> tuple[str, list[int]]:
+    """The one UPDATE, written in SQL: it runs in every session log's transaction, where building
+    it through the ORM (subqueries of subqueries) took longer than the rest of the writes. The
+    clinics named, those of the people reached, and those of the people's therapists."""
+    user, clinic, assignment, program, version, session = (
+        quote(model._meta.db_table)
+        for model in (User, Clinic, CaseloadAssignment, Program, ProgramVersion, SessionLog)
+    )
+    # S608 below: the table names come from model metadata, every value is a parameter.
+    people: list[str] = []
+    people_params: list[int] = []
+    for ids, select in (
+        (users, f"SELECT id FROM {user} WHERE id IN "),  # noqa: S608
+        (programs, f"SELECT patient_id FROM {program} WHERE id IN "),  # noqa: S608
+        (
+            versions,
+            f"SELECT p.patient_id FROM {program} p JOIN {version} v "  # noqa: S608
+            "ON v.program_id = p.id WHERE v.id IN ",
+        ),
+        (sessions, f"SELECT patient_id FROM {session} WHERE id IN "),  # noqa: S608
+    ):
+        if ids:
+            people.append(f"{select}({', '.join(['%s'] * len(ids))})")
+            people_params += ids
+    where: list[str] = []
+    params: list[int] = []
+    if clinics:
+        where.append(f"id IN ({', '.join(['%s'] * len(clinics))})")
+        params += clinics
+    if people:
+        reached = " UNION ".join(people)
+        where.append(f"id IN (SELECT clinic_id FROM {user} WHERE id IN ({reached}))")  # noqa: S608
+        where.append(
+            f"id IN (SELECT t.clinic_id FROM {assignment} a JOIN {user} t "  # noqa: S608
+            f"ON t.id = a.therapist_id WHERE a.patient_id IN ({reached}))"
         )
+        params += people_params * 2
+    conditions = " OR ".join(where)
+    sql = f"UPDATE {clinic} SET caseload_version = caseload_version + 1 WHERE {conditions}"  # noqa: S608
+    return sql, params
 
 
 # What each model's change reaches: the fields a row shows (None: any save counts), and the ids.

@@ -357,7 +357,6 @@ def _value_errors(spec: SessionSpec) -> dict[str, str]:
     return errors
 
 
-@transaction.atomic
 def session_log_create(
     *, patient: User, spec: SessionSpec, idempotency_key: str | None = None
 ) -> tuple[SessionLog, bool]:
@@ -365,15 +364,17 @@ def session_log_create(
 
     With an idempotency key, repeating the same request returns the first result and stores
     nothing new; the same key with a different request raises IdempotencyConflict.
+
+    The reads (an earlier answer to the key, the checks, the items due that day) come before the
+    transaction, which holds only the writes: on SQLite writers take turns, so every millisecond
+    in the transaction is one no other log can use. What the reads saw may change before the
+    writes, as under PostgreSQL's READ COMMITTED anyway; the unique (patient, idempotency key)
+    decides between two requests with one key, and the second answers with the first's result.
     """
     fingerprint = _fingerprint(spec)
     if idempotency_key:
-        existing = SessionLog.objects.filter(
-            patient=patient, idempotency_key=idempotency_key
-        ).first()
+        existing = _logged_with(patient, idempotency_key, fingerprint)
         if existing is not None:
-            if existing.request_fingerprint != fingerprint:
-                raise IdempotencyConflict
             return existing, False
     _validate_session(patient=patient, spec=spec)
     from .selectors import items_due
@@ -407,16 +408,24 @@ def session_log_create(
                 idempotency_key=idempotency_key or None,
                 request_fingerprint=fingerprint,
             )
+            stored = store_entries(session=session, items=items, entries=spec.entries)
+            _evaluate_alerts(session)
     except IntegrityError:
         # A concurrent retry with the same key won the race; answer with its result.
-        existing = SessionLog.objects.get(patient=patient, idempotency_key=idempotency_key)
-        if existing.request_fingerprint != fingerprint:
-            raise IdempotencyConflict from None
+        existing = _logged_with(patient, idempotency_key, fingerprint) if idempotency_key else None
+        if existing is None:
+            raise
         return existing, False
-    stored = store_entries(session=session, items=items, entries=spec.entries)
-    _evaluate_alerts(session)
     _keep_in_memory(session, first, stored)
     return session, True
+
+
+def _logged_with(patient: User, idempotency_key: str, fingerprint: str) -> SessionLog | None:
+    """The session an earlier request with this key logged, if the request was the same."""
+    existing = SessionLog.objects.filter(patient=patient, idempotency_key=idempotency_key).first()
+    if existing is not None and existing.request_fingerprint != fingerprint:
+        raise IdempotencyConflict
+    return existing
 
 
 def _keep_in_memory(session: SessionLog, first: ProgramItem, entries: list[ExerciseLog]) -> None:

@@ -119,6 +119,44 @@ def test_the_same_key_with_another_body_is_a_conflict(world, exercise, today):
     assert SessionLog.objects.count() == 1
 
 
+def _read_before_the_first_request_committed(monkeypatch):
+    """The second of two requests with one key, when its check for an earlier answer ran before
+    the first request committed: the check finds nothing once, and the INSERT decides."""
+    real = services._logged_with
+    calls = []
+
+    def missed_once(*args):
+        calls.append(args)
+        return None if len(calls) == 1 else real(*args)
+
+    monkeypatch.setattr(services, "_logged_with", missed_once)
+    return calls
+
+
+def test_a_retry_racing_the_first_request_answers_with_its_session(
+    world, exercise, today, monkeypatch
+):
+    program = prescribe(world, exercise, today)
+    first, _ = log(world, program, today, key="race-1", pain_before=3)
+    calls = _read_before_the_first_request_committed(monkeypatch)
+    again, created = log(world, program, today, key="race-1", pain_before=3)
+    assert (again.pk, created, len(calls)) == (first.pk, False, 2)
+    assert SessionLog.objects.count() == 1
+    assert ExerciseLog.objects.count() == 1
+
+
+def test_a_racing_request_with_the_same_key_and_another_body_is_a_conflict(
+    world, exercise, today, monkeypatch
+):
+    program = prescribe(world, exercise, today)
+    log(world, program, today, key="race-2", pain_before=3)
+    _read_before_the_first_request_committed(monkeypatch)
+    with pytest.raises(services.IdempotencyConflict):
+        log(world, program, today, key="race-2", pain_before=4)
+    assert SessionLog.objects.count() == 1
+    assert ExerciseLog.objects.count() == 1
+
+
 @pytest.mark.parametrize(
     ("extra", "field"),
     [
