@@ -99,7 +99,7 @@ def main() -> None:
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
     from django.conf import settings
     from django.core.management import call_command
-    from django.db import transaction
+    from django.db import connection, transaction
     from django.test import Client
 
     from accounts.models import Clinic, Role, User
@@ -123,6 +123,13 @@ def main() -> None:
         patients = seed_caseload(
             therapist=therapist, exercise=exercises, count=args.patients, days=args.days
         )
+
+    if connection.vendor == "postgresql":
+        # A running clinic's database has statistics: autovacuum analyzes a table soon after
+        # many rows change. Measured straight after the bulk load, the planner would guess
+        # without them (the progress page took four times as long).
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
 
     host = f"127.0.0.1:{args.port}"
     csrf = "b" * 32  # a CSRF secret of our own: the cookie and the header must only agree
