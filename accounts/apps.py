@@ -13,7 +13,8 @@ class AccountsConfig(AppConfig):
         auditlog.register(User, exclude_fields=["password", "last_login"])
         # The caseload cache's counter is no one's change (rehab/outcomes/caseload_cache.py).
         auditlog.register(Clinic, exclude_fields=["caseload_version"])
-        auditlog.register(PatientProfile)
+        # Nor is the Today cards' counter (rehab/programs/plan_cache.py).
+        auditlog.register(PatientProfile, exclude_fields=["plan_version"])
         auditlog.register(CaseloadAssignment)
         auditlog.register(Invitation, exclude_fields=["token_hash"])
 

@@ -159,6 +159,10 @@ class PatientProfile(models.Model):
     condition_notes = models.TextField(
         blank=True, help_text="For the care team: diagnosis, history, goals."
     )
+    # Raised by every write that changes what the patient is prescribed (programs, versions,
+    # items, pauses, the exercises in them): the key of the Today page's cached exercise cards
+    # (rehab/programs/plan_cache.py).
+    plan_version = VersionCounterField(default=0, editable=False)
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"

@@ -180,6 +180,14 @@ CACHES = {
         "TIMEOUT": 15 * 60,
         "OPTIONS": {"MAX_ENTRIES": 100},
     },
+    # The same, for the exercise cards of each patient's Today page (rehab/programs/plan_cache.py):
+    # about 20 KB a patient, so 2,000 patients' cards are some 40 MB a process at most.
+    "today": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "rehab-today",
+        "TIMEOUT": 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
 
 # --- Auth ---------------------------------------------------------------------------------------

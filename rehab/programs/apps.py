@@ -20,3 +20,7 @@ class ProgramsConfig(AppConfig):
 
         for model in (Program, ProgramVersion, ProgramItem, ProgramPause, SessionLog, ExerciseLog):
             auditlog.register(model)
+
+        from . import plan_cache
+
+        plan_cache.connect()

@@ -4,7 +4,7 @@ import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -14,7 +14,6 @@ from django.core.paginator import Paginator
 from django.forms import BaseForm, BaseFormSet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
@@ -24,12 +23,12 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
 from accounts.access import AuthedRequest, get_patient_or_404, role_required
-from accounts.models import Role
+from accounts.models import Role, User
 from exercises.models import Category, Exercise, Side
 from rehab.alerts.selectors import alerts_visible_to, checkins_visible_to
 from rehab.alerts.services import ADVICE
 
-from . import selectors, services
+from . import plan_cache, selectors, services
 from .forms import EntryForm, EntryFormSet, SessionDetailsForm, SessionForm, input_html, write_input
 from .models import Program, ProgramItem, SessionLog, Status
 
@@ -66,9 +65,6 @@ class _Card:
     summary: str
     notes: str
     is_task: bool
-    all_done: bool
-    done: str
-    times_per_day: str
     dose_line: str
     sets: str
     reps: str
@@ -84,7 +80,7 @@ class _Card:
 _TIMER_INPUTS = ("sets_done", "reps_done", "hold_seconds_done", "done")  # the timer fills these in
 
 
-def _card(item: ProgramItem, field: _Fields, done: float) -> _Card:
+def _card(item: ProgramItem, field: _Fields) -> _Card:
     is_task = item.exercise.category == Category.ERGONOMIC
     return _Card(
         pk=str(item.pk),
@@ -92,9 +88,6 @@ def _card(item: ProgramItem, field: _Fields, done: float) -> _Card:
         summary=item.exercise.summary,
         notes=item.notes,
         is_task=is_task,
-        all_done=done >= item.times_per_day,
-        done=floatformat(done, "-1"),
-        times_per_day=str(item.times_per_day),
         dose_line=_dose_line(item),
         sets=str(item.sets),
         reps=str(item.reps),
@@ -280,63 +273,34 @@ def today(request: AuthedRequest) -> HttpResponse:
     request.unread_count = header.unread_count  # type: ignore[attr-defined] # for the bell
     local_today = services.patient_today(patient)
     day = _chosen_day(request, local_today)
-    items = selectors.items_to_do(patient=patient, on=day)
-    initial = [
-        {
-            "item_id": item.pk,
-            "sets_done": item.sets,
-            "reps_done": item.reps,
-            "hold_seconds_done": item.hold_seconds,
-        }
-        for item in items
-    ]
     session_form = SessionForm(
         request.POST or None, today=local_today, initial={"performed_on": day.isoformat()}
     )
-    entries = EntryFormSet(request.POST or None, initial=initial, prefix="entry")
-    if request.method == "POST" and session_form.is_valid() and entries.is_valid():
-        spec = services.SessionSpec(
-            performed_on=session_form.cleaned_data["performed_on"],
-            pain_before=session_form.cleaned_data["pain_before"],
-            pain_after=session_form.cleaned_data["pain_after"],
-            difficulty=session_form.cleaned_data["difficulty"],
-            note=session_form.cleaned_data["note"],
-            entries=_entries_from(entries),
-        )
-        try:
-            _, created = services.session_log_create(
-                patient=patient,
-                spec=spec,
-                idempotency_key=session_form.cleaned_data["idempotency_key"],
-            )
-        except services.IdempotencyConflict:
-            session_form.add_error(
-                None, "This form was already sent. Reload the page to log again."
-            )
-        except ValidationError as error:
-            for message in error.messages:
-                session_form.add_error(None, message)
-        else:
-            messages.success(
-                request,
-                "Session saved. Well done!" if created else "This session was already saved.",
-            )
-            return redirect(f"{request.path}?day={spec.performed_on.isoformat()}")
-    sessions = selectors.sessions_on(patient=patient, on=day)
-    zone = ZoneInfo(patient.patient_profile.time_zone)
-    done = selectors.doses_by_item(sessions)
-    if entries.is_bound:  # re-shown with the patient's answers and errors
-        fields = [_form_fields(form) for form in entries]
-    else:
-        fields = [
-            _initial_fields(entries.add_prefix(i), values) for i, values in enumerate(initial)
+    # The cards as last written for this prescription and day (rehab/programs/plan_cache.py),
+    # unless a form was sent: it is answered, or shown again with the patient's answers.
+    cards = None if request.method == "POST" else plan_cache.cached(patient, day)
+    if cards is None:
+        items = selectors.items_to_do(patient=patient, on=day)
+        initial = [
+            {
+                "item_id": item.pk,
+                "sets_done": item.sets,
+                "reps_done": item.reps,
+                "hold_seconds_done": item.hold_seconds,
+            }
+            for item in items
         ]
-    cards = [
-        _card(item, field, done.get(item.pk, 0.0))
-        for item, field in zip(items, fields, strict=False)
-    ]
-    expected = sum(item.times_per_day for item in items)
-    completed = sum(min(done.get(item.pk, 0.0), item.times_per_day) for item in items)
+        entries = EntryFormSet(request.POST or None, initial=initial, prefix="entry")
+        if request.method == "POST" and session_form.is_valid() and entries.is_valid():
+            logged = _log_session(request, session_form, entries)
+            if logged is not None:
+                return logged
+        cards = _cards(patient, items, initial, entries)
+        if not entries.is_bound:
+            plan_cache.store(patient, day, cards)
+    sessions = selectors.sessions_on(patient=patient, on=day)
+    done = selectors.doses_by_item(sessions)
+    zone = ZoneInfo(patient.patient_profile.time_zone)
     return render(
         request,
         "programs/today.html",
@@ -345,15 +309,13 @@ def today(request: AuthedRequest) -> HttpResponse:
             "day_iso": day.isoformat(),
             "is_today": day == local_today,
             "day_choices": session_form.fields["performed_on"].choices,  # type: ignore[attr-defined]
-            "cards": cards,
+            "has_cards": bool(cards.items),
+            "cards_html": cards.html(done),
             "session_form": session_form,
             "session_details": _session_details(session_form),
-            "entries": entries,
-            # Not `entries.management_form` in the template: its lookup tries `entries[...]` first,
-            # which builds every form of the formset.
-            "management_form": _management_form(entries),
-            "expected": expected,
-            "completed": completed,
+            "management_form": cards.management_form,
+            "expected": cards.expected(),
+            "completed": cards.completed(done),
             # Each with its time in the patient's zone, and whether it may still be changed.
             "sessions": [
                 (
@@ -367,12 +329,71 @@ def today(request: AuthedRequest) -> HttpResponse:
             "red_flag_at": header.red_flag_at,
             "red_flag_advice": ADVICE,
             "has_questionnaires": header.has_questionnaires,
-            "programs": Program.objects.filter(
-                patient=patient, status__in=[Status.ACTIVE, Status.PAUSED]
-            )
-            .order_by("start_date")
-            .values_list("public_id", "title"),
+            "programs": cards.programs,
         },
+    )
+
+
+def _log_session(
+    request: AuthedRequest, session_form: SessionForm, entries: BaseFormSet
+) -> HttpResponse | None:
+    """Store the session Today's form sent; on success, back to the day's page. None when the
+    service refused it, with its reasons added to the form."""
+    spec = services.SessionSpec(
+        performed_on=session_form.cleaned_data["performed_on"],
+        pain_before=session_form.cleaned_data["pain_before"],
+        pain_after=session_form.cleaned_data["pain_after"],
+        difficulty=session_form.cleaned_data["difficulty"],
+        note=session_form.cleaned_data["note"],
+        entries=_entries_from(entries),
+    )
+    try:
+        _, created = services.session_log_create(
+            patient=request.user,
+            spec=spec,
+            idempotency_key=session_form.cleaned_data["idempotency_key"],
+        )
+    except services.IdempotencyConflict:
+        session_form.add_error(None, "This form was already sent. Reload the page to log again.")
+    except ValidationError as error:
+        for message in error.messages:
+            session_form.add_error(None, message)
+    else:
+        messages.success(
+            request,
+            "Session saved. Well done!" if created else "This session was already saved.",
+        )
+        return redirect(f"{request.path}?day={spec.performed_on.isoformat()}")
+    return None
+
+
+def _cards(
+    patient: User, items: list[ProgramItem], initial: list[dict[str, Any]], entries: BaseFormSet
+) -> plan_cache.Cards:
+    """The day's exercise cards, each badge left to fill in, with the formset's hidden counts
+    and the patient's programs."""
+    if entries.is_bound:  # re-shown with the patient's answers and errors
+        fields = [_form_fields(form) for form in entries]
+    else:
+        fields = [
+            _initial_fields(entries.add_prefix(i), values) for i, values in enumerate(initial)
+        ]
+    html = render_to_string(
+        "programs/_today_cards.html",
+        {
+            "cards": [_card(item, field) for item, field in zip(items, fields, strict=False)],
+            "badge": mark_safe(plan_cache.BADGE),  # noqa: S308 - a constant
+        },
+    )
+    return plan_cache.Cards.split(
+        html,
+        [(item.pk, item.times_per_day) for item in items],
+        # Not `entries.management_form` in the template: its lookup tries `entries[...]` first,
+        # which builds every form of the formset.
+        _management_form(entries),
+        Program.objects.filter(patient=patient, status__in=[Status.ACTIVE, Status.PAUSED])
+        .order_by("start_date")
+        .values_list("public_id", "title"),
     )
 
 

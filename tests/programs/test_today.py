@@ -1,4 +1,5 @@
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 from django.db import connection
@@ -27,25 +28,54 @@ def program(world):
     )
 
 
+class _FormReader(HTMLParser):
+    """The fields of the page's POST form, as a browser would send them untouched: inputs
+    (checkboxes only when checked), each select's selected option, textareas."""
+
+    def __init__(self):
+        super().__init__()
+        self.data, self.inside, self.select, self.textarea = {}, False, None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = attrs.get("method") == "post" and "session-form" in attrs.get("class", "")
+        elif not self.inside or ("name" not in attrs and tag != "option"):
+            return
+        elif tag == "input" and (attrs.get("type") != "checkbox" or "checked" in attrs):
+            self.data[attrs["name"]] = attrs.get("value") or (
+                "on" if attrs.get("type") == "checkbox" else ""
+            )
+        elif tag == "select":
+            self.select = attrs["name"]
+            self.data.setdefault(self.select, "")
+        elif tag == "option" and self.select and "selected" in attrs:
+            self.data[self.select] = attrs.get("value", "")
+        elif tag == "textarea":
+            self.textarea = attrs["name"]
+            self.data[self.textarea] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self.select = None
+        elif tag == "textarea":
+            self.textarea = None
+
+    def handle_data(self, data):
+        if self.textarea:
+            self.data[self.textarea] += data
+
+
 def form_data(page, **overrides):
-    """The Today form as the browser would submit it, with the first exercise done."""
-    session_form = page.context["session_form"]
-    entries = page.context["entries"]
-    data = {
-        "idempotency_key": session_form.initial["idempotency_key"],
-        "performed_on": page.context["day"].isoformat(),
-        "pain_before": "3",
-        "pain_after": "2",
-        "difficulty": "3",
-        "note": "",
-        "entry-TOTAL_FORMS": str(entries.total_form_count()),
-        "entry-INITIAL_FORMS": str(entries.initial_form_count()),
-    }
-    for i, form in enumerate(entries):
-        data[f"entry-{i}-item_id"] = form.initial["item_id"]
-        data[f"entry-{i}-sets_done"] = form.initial["sets_done"]
-        data[f"entry-{i}-reps_done"] = form.initial["reps_done"]
-        data[f"entry-{i}-hold_seconds_done"] = form.initial["hold_seconds_done"]
+    """The Today form as the browser would submit it, read from the page, with the first
+    exercise done and the session questions answered."""
+    reader = _FormReader()
+    reader.feed(page.content.decode())
+    data = reader.data
+    assert "idempotency_key" in data and "entry-TOTAL_FORMS" in data, sorted(data)
+    data.update(pain_before="3", pain_after="2", difficulty="3", note="")
     data["entry-0-done"] = "on"
     data.update(overrides)
     return data
