@@ -60,6 +60,7 @@ class Cards:
 
     pieces: tuple[str, ...]  # len(items) + 1 pieces of HTML, a badge between each two
     items: tuple[tuple[int, int], ...]  # (item pk, times_per_day), in the page's order
+    names: dict[int, str]  # each item's exercise name, for the session list
     management_form: str
     programs: tuple[tuple[str, str], ...]  # (public id, title) of the active and paused programs
 
@@ -68,6 +69,7 @@ class Cards:
         cls,
         html: str,
         items: Sequence[tuple[int, int]],
+        names: dict[int, str],
         management_form: str,
         programs: Iterable[tuple[Any, str]],
     ) -> Cards:
@@ -77,6 +79,7 @@ class Cards:
         return cls(
             pieces=tuple(pieces),
             items=tuple(items),
+            names=names,
             management_form=management_form,
             programs=tuple((str(public_id), title) for public_id, title in programs),
         )

@@ -1,6 +1,7 @@
 """Reads for programs and logs, scoped through accounts.access."""
 
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -158,45 +159,59 @@ def today_header(*, patient: User, now: datetime) -> TodayHeader:
 
 @dataclass(frozen=True)
 class LoggedSession:
-    """A session as Today lists it: when, what was done or skipped, and the pain after."""
+    """A session as Today lists it: when, the pain after, and each entry in the order logged."""
 
     public_id: UUID
     logged_at: datetime
     pain_after: int | None
-    entries: tuple[tuple[int, float], ...]  # (item id, dose fraction), for the doses done
-    summary: str  # "Chin tuck, Shoulder rolls (skipped)": exercise names in the order logged
+    entries: tuple[tuple[int, float, bool], ...]  # (item id, dose fraction, skipped)
+
+    def summary(self, names: Mapping[int, str]) -> str:
+        """For example "Chin tuck, Shoulder rolls (skipped)", with `names` by item id."""
+        return ", ".join(
+            f"{names[item_id]} (skipped)" if skipped else names[item_id]
+            for item_id, _, skipped in self.entries
+        )
 
 
 def sessions_on(*, patient: User, on: date) -> list[LoggedSession]:
-    """The patient's sessions of a local date in the order logged, with what each entry did, in
-    two queries of plain rows (a patient may log several sessions a day, each of 6-10 entries:
-    loading entries, items and exercises as model instances was half of Today's time)."""
-    entries: dict[int, list[tuple[int, float, bool, str]]] = {}
-    for session_id, *entry in (
-        ExerciseLog.objects.filter(session__patient=patient, performed_on=on)
-        .order_by("session_id", "id")
-        .values_list("session_id", "item_id", "dose_fraction", "skipped", "item__exercise__name")
-    ):
-        entries.setdefault(session_id, []).append(tuple(entry))  # type: ignore[arg-type]
-    sessions = []
-    for session_id, public_id, logged_at, pain_after in (
+    """The patient's sessions of a local date in the order logged, with their entries, in one
+    query of plain rows (a patient may log several sessions a day, each of 6-10 entries: loading
+    them as model instances was half of Today's time, and joining in the exercise names made
+    PostgreSQL plan longer than it ran; `exercise_names` has them)."""
+    found: dict[int, tuple[UUID, datetime, int | None, list[tuple[int, float, bool]]]] = {}
+    for session_id, public_id, logged_at, pain_after, item_id, fraction, skipped in (
         SessionLog.objects.filter(patient=patient, performed_on=on)
-        .order_by("logged_at")
-        .values_list("id", "public_id", "logged_at", "pain_after")
-    ):
-        own = entries.get(session_id, [])
-        sessions.append(
-            LoggedSession(
-                public_id=public_id,
-                logged_at=logged_at,
-                pain_after=pain_after,
-                entries=tuple((item_id, fraction) for item_id, fraction, _, _ in own),
-                summary=", ".join(
-                    f"{name} (skipped)" if skipped else name for _, _, skipped, name in own
-                ),
-            )
+        .order_by("logged_at", "id", "entries__id")
+        .values_list(
+            "id",
+            "public_id",
+            "logged_at",
+            "pain_after",
+            "entries__item_id",
+            "entries__dose_fraction",
+            "entries__skipped",
         )
-    return sessions
+    ):
+        session = found.setdefault(session_id, (public_id, logged_at, pain_after, []))
+        if item_id is not None:
+            session[3].append((item_id, fraction, skipped))
+    return [
+        LoggedSession(public_id, logged_at, pain_after, tuple(entries))
+        for public_id, logged_at, pain_after, entries in found.values()
+    ]
+
+
+def exercise_names(item_ids: Iterable[int], known: Mapping[int, str]) -> Mapping[int, str]:
+    """The exercise name of each item, from `known` (say, the day's cards) where it can be: the
+    others (an item revised away since it was logged) are read."""
+    missing = set(item_ids) - known.keys()
+    if not missing:
+        return known
+    return {
+        **known,
+        **dict(ProgramItem.objects.filter(pk__in=missing).values_list("pk", "exercise__name")),
+    }
 
 
 def doses_by_item(sessions: list[LoggedSession]) -> dict[int, float]:
@@ -204,7 +219,7 @@ def doses_by_item(sessions: list[LoggedSession]) -> dict[int, float]:
     (an entry's date is its session's) instead of one more query."""
     fractions: dict[int, list[float]] = {}
     for session in sessions:
-        for item_id, fraction in session.entries:
+        for item_id, fraction, _ in session.entries:
             fractions.setdefault(item_id, []).append(fraction)
     # fsum: exact, so three thirds make 1.0 and the dose counts as done, as with SQL's SUM.
     return {item_id: math.fsum(parts) for item_id, parts in fractions.items()}

@@ -301,6 +301,9 @@ def today(request: AuthedRequest) -> HttpResponse:
     sessions = selectors.sessions_on(patient=patient, on=day)
     done = selectors.doses_by_item(sessions)
     zone = ZoneInfo(patient.patient_profile.time_zone)
+    names = selectors.exercise_names(
+        (item_id for session in sessions for item_id, _, _ in session.entries), cards.names
+    )
     return render(
         request,
         "programs/today.html",
@@ -316,11 +319,13 @@ def today(request: AuthedRequest) -> HttpResponse:
             "management_form": cards.management_form,
             "expected": cards.expected(),
             "completed": cards.completed(done),
-            # Each with its time in the patient's zone, and whether it may still be changed.
+            # Each with its time in the patient's zone, what was done, and whether it may still
+            # be changed.
             "sessions": [
                 (
                     session,
                     session.logged_at.astimezone(zone).strftime("%H:%M"),
+                    session.summary(names),
                     now - session.logged_at <= services.EDIT_WINDOW,
                 )
                 for session in sessions
@@ -388,6 +393,7 @@ def _cards(
     return plan_cache.Cards.split(
         html,
         [(item.pk, item.times_per_day) for item in items],
+        {item.pk: item.exercise.name for item in items},
         # Not `entries.management_form` in the template: its lookup tries `entries[...]` first,
         # which builds every form of the formset.
         _management_form(entries),

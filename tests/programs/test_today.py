@@ -302,3 +302,25 @@ def test_today_lists_the_days_sessions_in_the_patients_time(client, world, progr
         "Wall &lt;angel&gt; (skipped) · pain after 2</span>"
     ) in items[1]
     assert f'href="{reverse("session_edit", args=[recent.public_id])}"' in items[1]
+
+
+def test_a_session_of_an_exercise_no_longer_due_is_listed_with_its_name(client, world, program):
+    """The session list names exercises from the day's cards; one logged before the program
+    was paused has no card any more, and is still named."""
+    from rehab.programs import selectors
+    from rehab.programs.services import EntrySpec, SessionSpec
+
+    today = services.patient_today(world.alice)
+    first = selectors.items_due(patient=world.alice, on=today)[0]
+    services.session_log_create(
+        patient=world.alice,
+        spec=SessionSpec(
+            performed_on=today, entries=[EntrySpec(item_id=first.pk, sets_done=1, reps_done=5)]
+        ),
+    )
+    services.program_pause(program=program, on=today)
+    client.force_login(world.alice)
+    body = client.get("/today/").content.decode()
+    assert "Nothing planned" in body
+    start = body.index('<ul class="logged">')
+    assert f": {first.exercise.name}</span>" in body[start : body.index("</ul>", start)]
