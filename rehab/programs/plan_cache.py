@@ -103,10 +103,11 @@ class Cards:
         return sum(min(done.get(pk, 0.0), times) for pk, times in self.items)
 
 
-def _key(patient: User, day: date) -> str:
-    profile = patient.patient_profile
+def _key(patient: User, day: date, version: int | None = None) -> str:
+    if version is None:
+        version = patient.patient_profile.plan_version
     return (
-        f"today:{patient.pk}:{patient.public_id}:{profile.plan_version}:{day.isoformat()}:"
+        f"today:{patient.pk}:{patient.public_id}:{version}:{day.isoformat()}:"
         f"{get_language()}:{get_script_prefix()}"
     )
 
@@ -121,6 +122,27 @@ def cached(patient: User, day: date) -> Cards | None:
 def store(patient: User, day: date, cards: Cards) -> None:
     if not settings.DEBUG:
         caches[CACHE_ALIAS].set(_key(patient, day), cards)
+
+
+def items_due(patient: User, day: date) -> list[ProgramItem]:
+    """`selectors.items_due(patient=patient, on=day)`, with each item's exercise, version and
+    program, kept under the cards' key: a session log checks its entries against them, and
+    building that query cost more than the log's writes. The version is read afresh (a task or
+    command may hold the patient, and their profile, across changes of the prescription)."""
+    from .selectors import items_due as read
+
+    if settings.DEBUG:
+        return list(read(patient=patient, on=day))
+    version = PatientProfile.objects.filter(user_id=patient.pk).values_list(
+        "plan_version", flat=True
+    )
+    key = f"items:{_key(patient, day, version.first())}"
+    cache = caches[CACHE_ALIAS]
+    items: list[ProgramItem] | None = cache.get(key)
+    if items is None:
+        items = list(read(patient=patient, on=day))
+        cache.set(key, items)
+    return items
 
 
 # --- Invalidation -------------------------------------------------------------------------------

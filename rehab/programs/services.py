@@ -377,9 +377,9 @@ def session_log_create(
         if existing is not None:
             return existing, False
     _validate_session(patient=patient, spec=spec)
-    from .selectors import items_due
+    from .plan_cache import items_due
 
-    due = {item.pk: item for item in items_due(patient=patient, on=spec.performed_on)}
+    due = {item.pk: item for item in items_due(patient, spec.performed_on)}
     items = []
     for index, entry in enumerate(spec.entries):
         item = due.get(entry.item_id)

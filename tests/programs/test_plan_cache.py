@@ -204,3 +204,29 @@ def test_a_form_sent_back_with_errors_is_written_afresh_and_cached_pages_stay_cl
     assert again.from_cache
     assert "My own note" not in again.html
     assert again.html == fresh(alice).html
+
+
+def test_a_session_log_checks_its_entries_against_the_prescription_of_now(world, program, moves):
+    """The log reads the items due through the cache: after a revision, the old item is refused
+    and the new one taken, though the items were cached just before."""
+    from django.core.exceptions import ValidationError
+
+    today = services.patient_today(world.alice)
+    old = program.versions.get().items.order_by("position").first()
+
+    def log(item, key):
+        return services.session_log_create(
+            patient=world.alice,
+            spec=SessionSpec(
+                performed_on=today, entries=[EntrySpec(item_id=item.pk, sets_done=1, reps_done=5)]
+            ),
+            idempotency_key=key,
+        )
+
+    assert old in plan_cache.items_due(world.alice, today)  # the items of today now cached
+    _revise(world, program, moves)
+    with pytest.raises(ValidationError, match="isn't in your program"):
+        log(old, "after")
+    new = program.versions.get(number=2).items.get()
+    _, created = log(new, "new")
+    assert created
