@@ -67,16 +67,37 @@ def test_a_repeated_request_is_answered_from_the_cache_with_the_same_page(carol,
     assert "Alice Patient" in rows_html(warm)
 
 
-def test_the_cached_rows_are_the_rows_the_template_renders(carol, world, program):
-    """The page shows each row as home/_caseload_row.html renders it, in caseload_rows' order."""
-    from django.template.loader import render_to_string
+def test_the_rows_are_the_rows_the_reference_template_renders(carol, world, program):
+    """The page shows each row as tests/home/reference_caseload_row.html (the template the rows
+    were written with before) renders it, byte for byte, in caseload_rows' order: on patients
+    with and without a program, sessions today, yesterday, days ago and never, every kind of
+    flag, a red flag with its alert, and text that needs escaping."""
+    from pathlib import Path
 
-    html, _ = page(carol)
-    expected = "".join(
-        render_to_string("home/_caseload_row.html", {"row": row})
-        for row in caseload_rows(therapist=world.carol)
+    from django.template import Context, engines
+
+    reference = engines["django"].engine.from_string(
+        (Path(__file__).parent / "reference_caseload_row.html").read_text()
     )
+    never = factories.PatientFactory(clinic=world.clinic_a, full_name="Nell <Never> & Co")
+    today = factories.PatientFactory(clinic=world.clinic_a, full_name="Tess O'Today")
+    yesterday = factories.PatientFactory(clinic=world.clinic_a, email="y&y@example.org")
+    for patient in (never, today, yesterday):
+        factories.assign(patient, world.carol)
+    titled = prescribe(today, world.carol, days_ago=9)
+    titled.title = 'Desk <b>"set-up"</b>'
+    titled.save()
+    log(today, titled, 0, pain_before=9, pain_after=9)
+    alert(today, Rule.RED_FLAG)
+    log(yesterday, prescribe(yesterday, world.carol, days_ago=20, times_per_day=3), 1, dose=0.5)
+    alert(world.alice)
+    html, _ = page(carol)
+    rows = caseload_rows(therapist=world.carol)
+    assert {row.last_session_on is None for row in rows} == {True, False}
+    assert any(row.red_flag_alert_id for row in rows) and any(not row.flags for row in rows)
+    expected = "".join(reference.render(Context({"row": row})) for row in rows)
     assert rows_html(html) == "<tbody>\n  " + expected + "\n  "
+    assert "Nell &lt;Never&gt; &amp; Co" in expected
 
 
 # --- Every kind of write shows on the next request ------------------------------------------
