@@ -168,7 +168,7 @@ def test_a_rolled_back_change_leaves_the_cards_cached(alice, world, program, mov
 
 def test_each_patient_gets_their_own_cards(client, world, program, moves):
     prescribe(world, world.bob, [moves[2], moves[1]])
-    pages = {}
+    pages: dict[int, list[Page]] = {}
     for patient in (world.alice, world.bob, world.alice, world.bob):
         client.force_login(patient)
         pages.setdefault(patient.pk, []).append(Page(client))
