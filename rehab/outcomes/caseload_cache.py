@@ -2,7 +2,8 @@
 
 Computing 200 patients' 90-day facts and rendering their rows takes far longer than the page may,
 so each web process keeps the finished rows (their HTML, patient and reasons) in its own memory
-(the "local" cache) under a key of
+(the "local" cache), and the first process to need them after a change works them out once for
+all, through Django's default cache (a table they share; the others wait for it), under a key of
 
 - the therapist and the clinic (by public id: primary keys can come back after a delete on
   SQLite, UUIDs do not);
@@ -33,6 +34,7 @@ below the domain apps (accounts), sends a signal this module listens to (care_te
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -64,6 +66,7 @@ from . import dashboards
 from .models import OutcomeRecord
 
 CACHE_ALIAS = "local"
+SHARED_CACHE_ALIAS = "default"
 WINDOW_SECONDS = 15 * 60
 
 # --- Reading ------------------------------------------------------------------------------------
@@ -103,7 +106,8 @@ def cache_key(therapist: User, clinic: Clinic, now: datetime) -> str:
 
 def caseload(*, therapist: User, now: datetime | None = None) -> Caseload:
     """The therapist's whole caseload page rows, from this process's cache when it has them for
-    the clinic's current version and this quarter hour; computed and cached when not."""
+    the clinic's current version and this quarter hour; else from the cache every process
+    shares, worked out there by one process at a time (`_shared`)."""
     now = now or timezone.now()
     clinic = therapist.clinic  # loaded once per request: the version costs no query
     if clinic is None:
@@ -113,9 +117,49 @@ def caseload(*, therapist: User, now: datetime | None = None) -> Caseload:
     cached = cache.get(key)
     if isinstance(cached, Caseload) and cached.is_current(now):
         return cached
-    fresh = compute(therapist=therapist, now=now)
+    fresh = _shared(key, therapist, now)
     cache.set(key, fresh, timeout=WINDOW_SECONDS)
     return fresh
+
+
+# How long a process waits for another to work the rows out before doing it itself, and how
+# often it looks.
+SHARED_WAIT_SECONDS = 10.0
+_POLL_SECONDS = 0.01
+
+
+def _shared(key: str, therapist: User, now: datetime) -> Caseload:
+    """The rows from Django's default cache (a table every process and host shares), worked out
+    by the first process that misses while the others wait for it. After a write each web
+    process would otherwise compute the same rows at the same moment, competing for the CPU with
+    each other and with every request queued behind them. A process that finds no answer in
+    SHARED_WAIT_SECONDS (the one computing died or is slow) computes the rows itself."""
+    shared = caches[SHARED_CACHE_ALIAS]
+    found = shared.get(key)
+    if isinstance(found, Caseload) and found.is_current(now):
+        return found
+    turn = f"{key}:computing"
+    my_turn = shared.add(turn, True, timeout=int(SHARED_WAIT_SECONDS * 3))
+    if not my_turn:
+        deadline = time.monotonic() + SHARED_WAIT_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(_POLL_SECONDS)
+            found = shared.get(key)
+            if isinstance(found, Caseload) and found.is_current(now):
+                return found
+    try:
+        fresh = compute(therapist=therapist, now=now)
+        shared.set(key, fresh, timeout=WINDOW_SECONDS)
+    finally:
+        if my_turn:
+            shared.delete(turn)
+    return fresh
+
+
+def clear() -> None:
+    """Empty both levels (tests that need the rows worked out again)."""
+    caches[CACHE_ALIAS].clear()
+    caches[SHARED_CACHE_ALIAS].clear()
 
 
 def compute(*, therapist: User, now: datetime) -> Caseload:

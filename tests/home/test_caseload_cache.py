@@ -26,9 +26,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    caches[caseload_cache.CACHE_ALIAS].clear()
+    caseload_cache.clear()
     yield
-    caches[caseload_cache.CACHE_ALIAS].clear()
+    caseload_cache.clear()
 
 
 def page(client, url: str = "/caseload/") -> tuple[str, int]:
@@ -386,3 +386,61 @@ def test_the_read_is_audited_from_the_cache_as_when_computed(carol, world, progr
     )
     assert len(events) == 2
     assert all(e.actor_id == world.carol.pk and e.patient_id is None for e in events)
+
+
+# --- Worked out once for every process -----------------------------------------------------
+
+
+def _worked_out(therapist, now) -> tuple[caseload_cache.Caseload, bool]:
+    """The rows as a process that has none of its own gets them, and whether it computed them
+    (the adherence query ran)."""
+    caches[caseload_cache.CACHE_ALIAS].clear()  # this process's memory, not the shared cache
+    with CaptureQueriesContext(connection) as captured:
+        rows = caseload_cache.caseload(therapist=therapist, now=now)
+    return rows, any("weekday_bit" in query["sql"] for query in captured.captured_queries)
+
+
+@pytest.fixture
+def carol_now(world, program):
+    therapist = type(world.carol).objects.select_related("clinic").get(pk=world.carol.pk)
+    return therapist, _now()
+
+
+def test_another_process_takes_the_rows_another_worked_out(carol_now):
+    therapist, now = carol_now
+    first, computed = _worked_out(therapist, now)
+    second, again = _worked_out(therapist, now)
+    assert (computed, again) == (True, False)
+    assert second.entries == first.entries
+
+
+def test_a_process_waits_for_the_one_working_the_rows_out(carol_now, monkeypatch):
+    """While another process holds the turn, this one waits and takes that one's rows."""
+    therapist, now = carol_now
+    theirs = caseload_cache.compute(therapist=therapist, now=now)
+    key = caseload_cache.cache_key(therapist, therapist.clinic, now)
+    shared = caches[caseload_cache.SHARED_CACHE_ALIAS]
+    assert shared.add(f"{key}:computing", True)
+    waits = []
+
+    def other_process_finishes(seconds):
+        waits.append(seconds)
+        if len(waits) == 3:
+            shared.set(key, theirs)
+
+    monkeypatch.setattr(caseload_cache.time, "sleep", other_process_finishes)
+    rows, computed = _worked_out(therapist, now)
+    assert (rows.entries, computed, len(waits)) == (theirs.entries, False, 3)
+    assert shared.get(f"{key}:computing"), "the turn stays the other process's"
+
+
+def test_a_process_that_waits_in_vain_works_the_rows_out_itself(carol_now, monkeypatch):
+    therapist, now = carol_now
+    key = caseload_cache.cache_key(therapist, therapist.clinic, now)
+    shared = caches[caseload_cache.SHARED_CACHE_ALIAS]
+    assert shared.add(f"{key}:computing", True)
+    monkeypatch.setattr(caseload_cache, "SHARED_WAIT_SECONDS", 0.0)
+    rows, computed = _worked_out(therapist, now)
+    assert computed and rows.entries
+    assert shared.get(key).entries == rows.entries
+    assert shared.get(f"{key}:computing"), "another process's turn is not given back by this one"

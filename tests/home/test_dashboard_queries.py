@@ -2,7 +2,6 @@
 number of patients or the months of logs behind them."""
 
 import pytest
-from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -17,7 +16,7 @@ def _queries(client, url: str, *, cached: bool = False) -> tuple[int, str, list[
     """The queries of one request; unless `cached`, with the caseload page's per-process cache
     emptied first, so the page is computed."""
     if not cached:
-        caches[caseload_cache.CACHE_ALIAS].clear()
+        caseload_cache.clear()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200
@@ -40,7 +39,9 @@ def test_the_caseload_page_runs_the_same_queries_for_20_and_200_patients(client,
     large, page, large_sql = _queries(client, "/caseload/")
     assert page.count('class="caseload-row') == 201
     assert large == small, "\n\n".join(large_sql)
-    assert small <= 12, "\n\n".join(small_sql)
+    # 10 for the page, 12 for the shared cache (a read, the turn taken, the rows stored, the
+    # turn given back: Django's database cache counts its rows on every write).
+    assert small <= 22, "\n\n".join(small_sql)
     # From the cache: the same page, whatever the caseload's size, in fewer queries.
     warm, again, warm_sql = _queries(client, "/caseload/", cached=True)
     assert again.count('class="caseload-row') == 201

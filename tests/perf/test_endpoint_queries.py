@@ -8,7 +8,6 @@ import uuid
 from typing import Any
 
 import pytest
-from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -65,7 +64,7 @@ def _counts(client: Any, patient: Any, therapist: Any) -> dict[str, int]:
         client, "POST", "/api/v1/sessions/", body
     )
     client.force_login(therapist)
-    caches[caseload_cache.CACHE_ALIAS].clear()
+    caseload_cache.clear()
     counts["GET /caseload/ (computed)"] = _count(client, "GET", "/caseload/")
     counts["GET /caseload/ (cached)"] = _count(client, "GET", "/caseload/")
     counts["GET /api/v1/exercises/"] = _count(client, "GET", "/api/v1/exercises/")
