@@ -41,7 +41,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.cache import caches
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
@@ -53,6 +53,7 @@ from accounts.models import CaseloadAssignment, Clinic, PatientProfile, User
 from accounts.services import care_team_changed
 from rehab.alerts.models import Alert
 from rehab.home.templatetags.dashboard_tags import sparkline
+from rehab.ops import counters
 from rehab.programs.models import (
     ExerciseLog,
     Program,
@@ -248,24 +249,15 @@ def changed(
     clinics of their therapists). For writes that send no model signals (.update(),
     bulk_create())."""
     sql, params = _raise_sql(
-        clinics=_present(clinics),
-        users=_present(users),
-        programs=_present(programs),
-        versions=_present(versions),
-        sessions=_present(sessions),
+        clinics=counters.present(clinics),
+        users=counters.present(users),
+        programs=counters.present(programs),
+        versions=counters.present(versions),
+        sessions=counters.present(sessions),
         quote=connections[using].ops.quote_name,
     )
-    if not params:
-        return
-    # Part of the writing transaction; a transaction of its own after an autocommit write (on
-    # SQLite it then queues for its turn to write, rehab/ops/sqlite, rather than meeting SQLite's
-    # sleeping busy handler).
-    with transaction.atomic(using=using, savepoint=False), connections[using].cursor() as cursor:
-        cursor.execute(sql, params)
-
-
-def _present(ids: Iterable[int | None]) -> list[int]:
-    return sorted({pk for pk in ids if pk is not None})
+    if params:
+        counters.execute(sql, params, using)
 
 
 def _raise_sql(
@@ -277,36 +269,31 @@ def _raise_sql(
     sessions: list[int],
     quote: Callable[[str], str],
 ) -> tuple[str, list[int]]:
-    """The one UPDATE, written in SQL: it runs in every session log's transaction, where building
-    it through the ORM (subqueries of subqueries) took longer than the rest of the writes. The
-    clinics named, those of the people reached, and those of the people's therapists."""
+    """The one UPDATE (rehab/ops/counters.py): the clinics named, those of the people reached,
+    and those of the people's therapists."""
     user, clinic, assignment, program, version, session = (
         quote(model._meta.db_table)
         for model in (User, Clinic, CaseloadAssignment, Program, ProgramVersion, SessionLog)
     )
     # S608 below: the table names come from model metadata, every value is a parameter.
-    people: list[str] = []
-    people_params: list[int] = []
-    for ids, select in (
-        (users, f"SELECT id FROM {user} WHERE id IN "),  # noqa: S608
-        (programs, f"SELECT patient_id FROM {program} WHERE id IN "),  # noqa: S608
-        (
-            versions,
-            f"SELECT p.patient_id FROM {program} p JOIN {version} v "  # noqa: S608
-            "ON v.program_id = p.id WHERE v.id IN ",
-        ),
-        (sessions, f"SELECT patient_id FROM {session} WHERE id IN "),  # noqa: S608
-    ):
-        if ids:
-            people.append(f"{select}({', '.join(['%s'] * len(ids))})")
-            people_params += ids
+    reached, people_params = counters.union(
+        [
+            (users, f"SELECT id FROM {user} WHERE id IN "),  # noqa: S608
+            (programs, f"SELECT patient_id FROM {program} WHERE id IN "),  # noqa: S608
+            (
+                versions,
+                f"SELECT p.patient_id FROM {program} p JOIN {version} v "  # noqa: S608
+                "ON v.program_id = p.id WHERE v.id IN ",
+            ),
+            (sessions, f"SELECT patient_id FROM {session} WHERE id IN "),  # noqa: S608
+        ]
+    )
     where: list[str] = []
     params: list[int] = []
     if clinics:
-        where.append(f"id IN ({', '.join(['%s'] * len(clinics))})")
+        where.append(f"id IN ({counters.placeholders(clinics)})")
         params += clinics
-    if people:
-        reached = " UNION ".join(people)
+    if reached:
         where.append(f"id IN (SELECT clinic_id FROM {user} WHERE id IN ({reached}))")  # noqa: S608
         where.append(
             f"id IN (SELECT t.clinic_id FROM {assignment} a JOIN {user} t "  # noqa: S608

@@ -34,7 +34,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 from django.template.defaultfilters import floatformat
@@ -44,6 +44,7 @@ from django.utils.translation import get_language
 
 from accounts.models import PatientProfile, User
 from exercises.models import Exercise
+from rehab.ops import counters
 
 from .models import Program, ProgramItem, ProgramPause, ProgramVersion
 
@@ -159,20 +160,14 @@ def changed(
     """Raise, in the current transaction, the plan version of the patients these objects
     prescribe to. For writes that send no model signals (.update())."""
     sql, params = _raise_sql(
-        patients=_present(patients),
-        programs=_present(programs),
-        versions=_present(versions),
-        exercises=_present(exercises),
+        patients=counters.present(patients),
+        programs=counters.present(programs),
+        versions=counters.present(versions),
+        exercises=counters.present(exercises),
         quote=connections[using].ops.quote_name,
     )
-    if not params:
-        return
-    with transaction.atomic(using=using, savepoint=False), connections[using].cursor() as cursor:
-        cursor.execute(sql, params)
-
-
-def _present(ids: Iterable[int | None]) -> list[int]:
-    return sorted({pk for pk in ids if pk is not None})
+    if params:
+        counters.execute(sql, params, using)
 
 
 def _raise_sql(
@@ -183,33 +178,29 @@ def _raise_sql(
     exercises: list[int],
     quote: Callable[[str], str],
 ) -> tuple[str, list[int]]:
-    """One UPDATE of the profiles of the patients reached, written in SQL as the caseload's is
-    (it runs in the writing transaction)."""
-    profile, program, version, item = (
+    """One UPDATE of the profiles of the patients reached (rehab/ops/counters.py)."""
+    profile, user, program, version, item = (
         quote(model._meta.db_table)
-        for model in (PatientProfile, Program, ProgramVersion, ProgramItem)
+        for model in (PatientProfile, User, Program, ProgramVersion, ProgramItem)
     )
     # S608 below: the table names come from model metadata, every value is a parameter.
-    reached: list[str] = []
-    params: list[int] = []
-    for ids, select in (
-        (patients, f"SELECT id FROM {quote(User._meta.db_table)} WHERE id IN "),  # noqa: S608
-        (programs, f"SELECT patient_id FROM {program} WHERE id IN "),  # noqa: S608
-        (
-            versions,
-            f"SELECT p.patient_id FROM {program} p JOIN {version} v "  # noqa: S608
-            "ON v.program_id = p.id WHERE v.id IN ",
-        ),
-        (
-            exercises,
-            f"SELECT p.patient_id FROM {program} p JOIN {version} v "  # noqa: S608
-            f"ON v.program_id = p.id JOIN {item} i ON i.version_id = v.id WHERE i.exercise_id IN ",
-        ),
-    ):
-        if ids:
-            reached.append(f"{select}({', '.join(['%s'] * len(ids))})")
-            params += ids
-    who = " UNION ".join(reached)
+    who, params = counters.union(
+        [
+            (patients, f"SELECT id FROM {user} WHERE id IN "),  # noqa: S608
+            (programs, f"SELECT patient_id FROM {program} WHERE id IN "),  # noqa: S608
+            (
+                versions,
+                f"SELECT p.patient_id FROM {program} p JOIN {version} v "  # noqa: S608
+                "ON v.program_id = p.id WHERE v.id IN ",
+            ),
+            (
+                exercises,
+                f"SELECT p.patient_id FROM {program} p JOIN {version} v "  # noqa: S608
+                f"ON v.program_id = p.id JOIN {item} i ON i.version_id = v.id "
+                "WHERE i.exercise_id IN ",
+            ),
+        ]
+    )
     sql = f"UPDATE {profile} SET plan_version = plan_version + 1 WHERE user_id IN ({who})"  # noqa: S608
     return sql, params
 
