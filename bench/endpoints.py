@@ -166,7 +166,7 @@ def measure(args: argparse.Namespace, var: Path, url: str | None) -> list[str]:
     py = sys.executable
     vendor = "PostgreSQL" if url else "SQLite"
     print(
-        f"== endpoints on {vendor}: gunicorn with {WORKERS} workers on 127.0.0.1:{port}, "
+        f"== endpoints on {vendor}: gunicorn with {args.workers} workers on 127.0.0.1:{port}, "
         f"wrk with {args.connections} connections, {args.rounds} rounds of {args.seconds} s"
     )
     started = time.monotonic()
@@ -187,7 +187,7 @@ def measure(args: argparse.Namespace, var: Path, url: str | None) -> list[str]:
     )
     problems: list[str] = []
     results: dict[str, list[dict]] = {name: [] for name in endpoints}
-    with gunicorn(env, port, WORKERS, var / "gunicorn.log"):
+    with gunicorn(env, port, args.workers, var / "gunicorn.log"):
         first = {
             name: (requests / f"{name}.req").read_bytes().decode().split("\x1e")[0]
             for name in endpoints
@@ -250,6 +250,7 @@ def measure(args: argparse.Namespace, var: Path, url: str | None) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--workers", type=int, default=WORKERS, help="gunicorn worker processes")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=4)
     parser.add_argument("--connections", type=int, default=16)

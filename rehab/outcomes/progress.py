@@ -31,7 +31,14 @@ from django.utils.translation import get_language
 
 from accounts.models import User
 from exercises.models import Category, Exercise
-from rehab.programs.models import ExerciseLog, Program, ProgramItem, SessionLog, Status
+from rehab.programs.models import (
+    ExerciseLog,
+    Program,
+    ProgramItem,
+    ProgramVersion,
+    SessionLog,
+    Status,
+)
 from rehab.programs.selectors import DayAdherence, adherence_by_day
 from rehab.programs.services import patient_today
 
@@ -442,7 +449,9 @@ def _cva_summary(left: list[Point], right: list[Point], *, today: date, own: boo
 # Pain per session day, workstation checks per day, posture breaks and ergonomic tasks per day:
 # four small aggregates in one statement (one round trip and no ORM query building, which cost
 # more than the four queries themselves). Averages are cast to double precision so that
-# PostgreSQL returns floats rather than Decimals, as the ORM's Avg would.
+# PostgreSQL returns floats rather than Decimals, as the ORM's Avg would. Ergonomic tasks start
+# from the patient's own items, as selectors.adherence_by_day does, and read their entries by the
+# (item, performed_on) index.
 _DAILY_SQL = """
 SELECT 'pain' AS kind, s.performed_on AS day, CAST(AVG(s.pain_before) AS DOUBLE PRECISION) AS a,
        CAST(AVG(s.pain_after) AS DOUBLE PRECISION) AS b, COUNT(*) AS n
@@ -462,11 +471,12 @@ WHERE b.patient_id = %(patient)s AND b.done_on BETWEEN %(start)s AND %(end)s
 GROUP BY b.done_on
 UNION ALL
 SELECT 'ergonomic', e.performed_on, NULL, NULL, COUNT(*)
-FROM {log} e
-JOIN {session} s ON s.id = e.session_id
-JOIN {item} i ON i.id = e.item_id
+FROM {program} p
+JOIN {version} v ON v.program_id = p.id
+JOIN {item} i ON i.version_id = v.id
 JOIN {exercise} x ON x.id = i.exercise_id
-WHERE s.patient_id = %(patient)s AND e.performed_on BETWEEN %(start)s AND %(end)s
+JOIN {log} e ON e.item_id = i.id
+WHERE p.patient_id = %(patient)s AND e.performed_on BETWEEN %(start)s AND %(end)s
   AND x.category = %(ergonomic)s AND NOT e.skipped AND e.dose_fraction > 0
 GROUP BY e.performed_on
 ORDER BY 1, 2
@@ -487,6 +497,8 @@ def _daily(patient: User, first_week: date, today: date) -> _Daily:
         session=_table(SessionLog),
         check=_table(WorkstationCheck),
         posture=_table(PostureBreak),
+        program=_table(Program),
+        version=_table(ProgramVersion),
         log=_table(ExerciseLog),
         item=_table(ProgramItem),
         exercise=_table(Exercise),
