@@ -159,6 +159,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c lock_timeout={env_int('DATABASE_LOCK_TIMEOUT_SECONDS', 15)}s"
     )
+# The busiest pages' hand-written queries as server-side prepared statements on PostgreSQL
+# (rehab/ops/prepared.py). Off for a transaction-pooling PgBouncer older than 1.21.
+DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Widgets are written in Python instead of one template each (rehab/ops/forms.py).
 FORM_RENDERER = "rehab.ops.forms.FastRenderer"

@@ -11,11 +11,12 @@ from statistics import mean
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import Role, User
+from rehab.ops import prepared
 from rehab.programs.models import Program, SessionLog, Status
 from rehab.programs.selectors import items_due
 from rehab.reminders.models import Channel
@@ -98,10 +99,14 @@ def raise_alert(
 def pain_baseline(patient: User) -> tuple[float, list[int]] | None:
     """The mean pain before exercise over the patient's first three sessions that recorded it,
     with those sessions' ids; None until there are three."""
-    first = list(
-        SessionLog.objects.filter(patient=patient, pain_before__isnull=False)
-        .order_by("performed_on", "logged_at", "pk")
-        .values_list("pk", "pain_before")[:BASELINE_SESSIONS]
+    # In SQL, prepared (rehab/ops/prepared.py): every session log with a pain rating asks, and
+    # building it through the ORM cost more than running it.
+    table = connection.ops.quote_name(SessionLog._meta.db_table)
+    first = prepared.fetchall(
+        f"SELECT id, pain_before FROM {table} "  # noqa: S608 - the table name is the model's
+        "WHERE patient_id = %s AND pain_before IS NOT NULL "
+        "ORDER BY performed_on, logged_at, id LIMIT %s",
+        [patient.pk, BASELINE_SESSIONS],
     )
     pains = [pain for _, pain in first if pain is not None]
     if len(pains) < BASELINE_SESSIONS:

@@ -31,6 +31,7 @@ from django.utils.translation import get_language
 
 from accounts.models import User
 from exercises.models import Category, Exercise
+from rehab.ops import prepared
 from rehab.programs.models import (
     ExerciseLog,
     Program,
@@ -408,9 +409,7 @@ def _outcome_points(patient: User) -> dict[tuple[str, str], list[tuple[date, flo
     )
     params: dict[str, int | str] = {"patient": patient.pk}
     params.update({f"m{n}": str(measure) for n, measure in enumerate(measures)})
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    rows = prepared.fetchall(sql, params)
     points: dict[tuple[str, str], list[tuple[date, float, int]]] = defaultdict(list)
     for measure, row_side, recorded_on, mean, records in rows:
         key_side = row_side if measure == Measure.CVA else ""
@@ -511,9 +510,7 @@ def _daily(patient: User, first_week: date, today: date) -> _Daily:
     }
     pain, workstation = [], []
     weeks = {first_week + timedelta(weeks=n): [0, 0] for n in range(WEEKS)}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    rows = prepared.fetchall(sql, params)
     for kind, day, a, b, n in rows:
         day = _date(day)
         if kind == "pain":
@@ -577,9 +574,7 @@ def _next(patient: User, today: date, days: list[DayAdherence]) -> Next:
         "active": Status.ACTIVE.value,
         "paused": Status.PAUSED.value,
     }
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        fetched = cursor.fetchall()
+    fetched = prepared.fetchall(sql, params)
     programs: list[ProgramEnd] = []
     rows: list[services.ScheduleRow] = []
     for kind, name, status, starts_on, other_day, n in fetched:

@@ -4,7 +4,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -17,6 +17,7 @@ from django.utils.dateparse import parse_datetime
 from accounts import audit
 from accounts.access import patients_visible_to
 from accounts.models import User
+from rehab.ops import prepared
 
 from .models import (
     Day,
@@ -142,16 +143,11 @@ def today_header(*, patient: User, now: datetime) -> TodayHeader:
             EXISTS (SELECT 1 FROM {schedule} WHERE patient_id = %s)
     """  # noqa: S608 - table names come from model metadata, values are parameters
     since = connection.ops.adapt_datetimefield_value(now - CHECKIN_EVERY)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [patient.pk, since, patient.pk, Rule.RED_FLAG, patient.pk, patient.pk])
-        checked_in, red_flag_at, unread, scheduled = cursor.fetchone()
-    if isinstance(red_flag_at, str):  # SQLite answers text, in UTC
-        red_flag_at = parse_datetime(red_flag_at)
-    if red_flag_at is not None and timezone.is_naive(red_flag_at):
-        red_flag_at = timezone.make_aware(red_flag_at, UTC)
+    params = [patient.pk, since, patient.pk, Rule.RED_FLAG.value, patient.pk, patient.pk]
+    ((checked_in, red_flag_at, unread, scheduled),) = prepared.fetchall(sql, params)
     return TodayHeader(
         checkin_due=not checked_in,
-        red_flag_at=red_flag_at,
+        red_flag_at=_aware(red_flag_at),
         unread_count=unread,
         has_questionnaires=bool(scheduled),
     )
@@ -174,28 +170,47 @@ class LoggedSession:
         )
 
 
+def _aware(value: datetime | str | None) -> datetime | None:
+    """A timestamp as a raw query returns it, aware (SQLite answers naive text, in UTC)."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return value
+
+
 def sessions_on(*, patient: User, on: date) -> list[LoggedSession]:
     """The patient's sessions of a local date in the order logged, with their entries, in one
     query of plain rows (a patient may log several sessions a day, each of 6-10 entries: loading
     them as model instances was half of Today's time, and joining in the exercise names made
-    PostgreSQL plan longer than it ran; `exercise_names` has them)."""
+    PostgreSQL plan longer than it ran; `exercise_names` has them). Written in SQL and prepared
+    (rehab/ops/prepared.py): building it through the ORM cost more than running it."""
+    session, entry = _table(SessionLog), _table(ExerciseLog)
+    sql = f"""
+        SELECT s.id, s.public_id, s.logged_at, s.pain_after, e.item_id, e.dose_fraction, e.skipped
+        FROM {session} s LEFT JOIN {entry} e ON e.session_id = s.id
+        WHERE s.patient_id = %s AND s.performed_on = %s
+        ORDER BY s.logged_at, s.id, e.id
+    """  # noqa: S608 - table names come from model metadata, values are parameters
     found: dict[int, tuple[UUID, datetime, int | None, list[tuple[int, float, bool]]]] = {}
-    for session_id, public_id, logged_at, pain_after, item_id, fraction, skipped in (
-        SessionLog.objects.filter(patient=patient, performed_on=on)
-        .order_by("logged_at", "id", "entries__id")
-        .values_list(
-            "id",
-            "public_id",
-            "logged_at",
-            "pain_after",
-            "entries__item_id",
-            "entries__dose_fraction",
-            "entries__skipped",
-        )
-    ):
-        session = found.setdefault(session_id, (public_id, logged_at, pain_after, []))
+    for (
+        session_id,
+        public_id,
+        logged_at,
+        pain_after,
+        item_id,
+        fraction,
+        skipped,
+    ) in prepared.fetchall(sql, [patient.pk, on]):
+        if session_id not in found:
+            found[session_id] = (
+                public_id if isinstance(public_id, UUID) else UUID(public_id),
+                cast(datetime, _aware(logged_at)),
+                pain_after,
+                [],
+            )
         if item_id is not None:
-            session[3].append((item_id, fraction, skipped))
+            found[session_id][3].append((item_id, fraction, bool(skipped)))
     return [
         LoggedSession(public_id, logged_at, pain_after, tuple(entries))
         for public_id, logged_at, pain_after, entries in found.values()
@@ -303,9 +318,7 @@ def adherence_by_day(
         ORDER BY d.date
     """  # noqa: S608 - table names come from model metadata, values are parameters
     params: list[Any] = [patient.pk, *program_param, *[start, end] * 4]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    rows = prepared.fetchall(sql, params)
     return [
         DayAdherence(
             day=row[0] if isinstance(row[0], date) else date.fromisoformat(row[0]),
