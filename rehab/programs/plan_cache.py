@@ -125,19 +125,23 @@ def store(patient: User, day: date, cards: Cards) -> None:
         caches[CACHE_ALIAS].set(_key(patient, day), cards)
 
 
-def items_due(patient: User, day: date) -> list[ProgramItem]:
+def items_due(patient: User, day: date, *, version: int | None = None) -> list[ProgramItem]:
     """`selectors.items_due(patient=patient, on=day)`, with each item's exercise, version and
     program, kept under the cards' key: a session log checks its entries against them, and
-    building that query cost more than the log's writes. The version is read afresh (a task or
-    command may hold the patient, and their profile, across changes of the prescription)."""
+    building that query cost more than the log's writes. `version` is the patient's plan
+    version as just read (a task or command may hold the patient, and their profile, across
+    changes of the prescription); None reads it."""
     from .selectors import items_due as read
 
     if settings.DEBUG:
         return list(read(patient=patient, on=day))
-    version = PatientProfile.objects.filter(user_id=patient.pk).values_list(
-        "plan_version", flat=True
-    )
-    key = f"items:{_key(patient, day, version.first())}"
+    if version is None:
+        version = (
+            PatientProfile.objects.filter(user_id=patient.pk)
+            .values_list("plan_version", flat=True)
+            .first()
+        )
+    key = f"items:{_key(patient, day, version)}"
     cache = caches[CACHE_ALIAS]
     items: list[ProgramItem] | None = cache.get(key)
     if items is None:

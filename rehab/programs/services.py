@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.access import can_view_patient, clinic_id_of
-from accounts.models import Role, User
+from accounts.models import PatientProfile, Role, User
 from exercises.models import DOSAGE_LIMITS, Exercise, Side
 from exercises.selectors import exercises_visible_to
 
@@ -365,34 +365,26 @@ def session_log_create(
     With an idempotency key, repeating the same request returns the first result and stores
     nothing new; the same key with a different request raises IdempotencyConflict.
 
-    The reads (an earlier answer to the key, the checks, the items due that day) come before the
-    transaction, which holds only the writes: on SQLite writers take turns, so every millisecond
-    in the transaction is one no other log can use. What the reads saw may change before the
-    writes, as under PostgreSQL's READ COMMITTED anyway; the unique (patient, idempotency key)
-    decides between two requests with one key, and the second answers with the first's result.
+    The reads (the patient's profile, the items due that day) come before the transaction,
+    which holds only the writes: on SQLite writers take turns, so every millisecond in the
+    transaction is one no other log can use. What the reads saw may change before the writes,
+    as under PostgreSQL's READ COMMITTED anyway. An earlier answer to the key is looked for only
+    when this request cannot be stored: the unique (patient, idempotency key) refuses a second
+    session with one key, and so does the check of the request when the first one has since
+    become invalid (the day no longer in reach, the prescription changed); either way the
+    retry answers with the first request's result.
     """
     fingerprint = _fingerprint(spec)
-    if idempotency_key:
-        existing = _logged_with(patient, idempotency_key, fingerprint)
-        if existing is not None:
-            return existing, False
-    _validate_session(patient=patient, spec=spec)
-    from .plan_cache import items_due
-
-    due = {item.pk: item for item in items_due(patient, spec.performed_on)}
-    items = []
-    for index, entry in enumerate(spec.entries):
-        item = due.get(entry.item_id)
-        if item is None:
-            raise ValidationError(
-                {f"entries[{index}].item": "That exercise isn't in your program for that day."}
-            )
-        items.append(item)
-    programs = {item.version.program_id for item in items}
-    if len(programs) != 1:
-        raise ValidationError({"entries": "Log one program at a time."})
-    if len({entry.item_id for entry in spec.entries}) != len(spec.entries):
-        raise ValidationError({"entries": "Each exercise once per session."})
+    # Afresh, once: the patient's time zone (their today) and the version of their prescription
+    # the items due are cached under (a task or command may hold `patient` across changes).
+    patient.patient_profile = PatientProfile.objects.get(user_id=patient.pk)
+    try:
+        items = _items_logged(patient, spec)
+    except ValidationError:
+        existing = _logged_with(patient, idempotency_key, fingerprint) if idempotency_key else None
+        if existing is None:
+            raise
+        return existing, False
     first = items[0]
     try:
         with transaction.atomic():
@@ -411,13 +403,41 @@ def session_log_create(
             stored = store_entries(session=session, items=items, entries=spec.entries)
             _evaluate_alerts(session)
     except IntegrityError:
-        # A concurrent retry with the same key won the race; answer with its result.
+        # Logged before with this key (a retry, or a concurrent one that won the race).
         existing = _logged_with(patient, idempotency_key, fingerprint) if idempotency_key else None
         if existing is None:
             raise
         return existing, False
     _keep_in_memory(session, first, stored)
     return session, True
+
+
+def _items_logged(patient: User, spec: SessionSpec) -> list[ProgramItem]:
+    """The checked request's items, in the order of its entries: all due that day, of one
+    program, each once."""
+    _validate_session(patient=patient, spec=spec)
+    from .plan_cache import items_due
+
+    due = {
+        item.pk: item
+        for item in items_due(
+            patient, spec.performed_on, version=patient.patient_profile.plan_version
+        )
+    }
+    items = []
+    for index, entry in enumerate(spec.entries):
+        item = due.get(entry.item_id)
+        if item is None:
+            raise ValidationError(
+                {f"entries[{index}].item": "That exercise isn't in your program for that day."}
+            )
+        items.append(item)
+    programs = {item.version.program_id for item in items}
+    if len(programs) != 1:
+        raise ValidationError({"entries": "Log one program at a time."})
+    if len({entry.item_id for entry in spec.entries}) != len(spec.entries):
+        raise ValidationError({"entries": "Each exercise once per session."})
+    return items
 
 
 def _logged_with(patient: User, idempotency_key: str, fingerprint: str) -> SessionLog | None:

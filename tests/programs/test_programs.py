@@ -119,42 +119,65 @@ def test_the_same_key_with_another_body_is_a_conflict(world, exercise, today):
     assert SessionLog.objects.count() == 1
 
 
-def _read_before_the_first_request_committed(monkeypatch):
-    """The second of two requests with one key, when its check for an earlier answer ran before
-    the first request committed: the check finds nothing once, and the INSERT decides."""
+def _earlier_answers_looked_up(monkeypatch):
+    """Each time session_log_create looks for an earlier answer to the key."""
     real = services._logged_with
     calls = []
 
-    def missed_once(*args):
+    def spy(*args):
         calls.append(args)
-        return None if len(calls) == 1 else real(*args)
+        return real(*args)
 
-    monkeypatch.setattr(services, "_logged_with", missed_once)
+    monkeypatch.setattr(services, "_logged_with", spy)
     return calls
 
 
-def test_a_retry_racing_the_first_request_answers_with_its_session(
+def test_a_retry_is_refused_by_the_unique_key_and_answers_with_the_first_session(
     world, exercise, today, monkeypatch
 ):
+    """Nothing is read before the INSERT: the unique (patient, key) refuses the second session
+    (a retry, or a request racing the first), and only then is the first one looked up."""
     program = prescribe(world, exercise, today)
-    first, _ = log(world, program, today, key="race-1", pain_before=3)
-    calls = _read_before_the_first_request_committed(monkeypatch)
+    calls = _earlier_answers_looked_up(monkeypatch)
+    first, created_first = log(world, program, today, key="race-1", pain_before=3)
     again, created = log(world, program, today, key="race-1", pain_before=3)
-    assert (again.pk, created, len(calls)) == (first.pk, False, 2)
+    assert (created_first, again.pk, created, len(calls)) == (True, first.pk, False, 1)
     assert SessionLog.objects.count() == 1
     assert ExerciseLog.objects.count() == 1
 
 
-def test_a_racing_request_with_the_same_key_and_another_body_is_a_conflict(
-    world, exercise, today, monkeypatch
+def test_the_same_key_and_another_body_is_a_conflict_whichever_check_refuses_it(
+    world, exercise, today
 ):
     program = prescribe(world, exercise, today)
     log(world, program, today, key="race-2", pain_before=3)
-    _read_before_the_first_request_committed(monkeypatch)
-    with pytest.raises(services.IdempotencyConflict):
+    with pytest.raises(services.IdempotencyConflict):  # valid: the INSERT refuses it
         log(world, program, today, key="race-2", pain_before=4)
+    with pytest.raises(services.IdempotencyConflict):  # invalid: the checks refuse it
+        log(world, program, today, key="race-2", pain_before=11)
     assert SessionLog.objects.count() == 1
     assert ExerciseLog.objects.count() == 1
+
+
+def test_a_retry_answers_with_the_first_session_after_the_prescription_changed(
+    world, exercise, today
+):
+    """The first request was stored; by the time the retry comes the item is no longer due (the
+    program ended yesterday). The retry still gets the first answer, not a 400."""
+    program = prescribe(world, exercise, today - timedelta(days=2))
+    item = selectors.items_due(patient=world.alice, on=today).get()
+    spec = SessionSpec(
+        performed_on=today, entries=[EntrySpec(item_id=item.pk, sets_done=2, reps_done=10)]
+    )
+    first, _ = services.session_log_create(patient=world.alice, spec=spec, idempotency_key="k")
+    services.program_end(program=program, on=today - timedelta(days=1))
+    with pytest.raises(ValidationError):  # a new request for the item is refused now
+        services.session_log_create(patient=world.alice, spec=spec)
+    again, created = services.session_log_create(
+        patient=world.alice, spec=spec, idempotency_key="k"
+    )
+    assert (again.pk, created) == (first.pk, False)
+    assert SessionLog.objects.count() == 1
 
 
 @pytest.mark.parametrize(
