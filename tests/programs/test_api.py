@@ -614,6 +614,57 @@ def test_the_answer_to_a_new_session_is_the_session_as_stored(
     ]
 
 
+def test_sessions_are_answered_as_the_serializer_documents_them(
+    client, world, program, exercises, today
+):
+    """session_data writes out SessionSerializer (the schema's component) by hand: the two must
+    agree for every kind of session, field for field and in the same order."""
+    from django.db.models import prefetch_related_objects
+    from rest_framework.renderers import JSONRenderer
+
+    from rehab.programs.api.serializers import SessionSerializer, session_data
+    from rehab.programs.api.sessions import _entries
+
+    items = list(
+        selectors.items_due(patient=world.alice, on=today).filter(version__program=program)
+    )
+    bodies = [
+        {
+            "performed_on": today.isoformat(),
+            "pain_before": 2,
+            "pain_after": 0,
+            "difficulty": 5,
+            "note": "Felt <b>odd</b> & \"stiff\".",
+            "entries": [
+                {"item": items[1].pk, "sets_done": 1, "reps_done": 3, "hold_seconds_done": 4},
+                {
+                    "item": items[0].pk,
+                    "sets_done": 0,
+                    "reps_done": 0,
+                    "skipped": True,
+                    "skip_reason": "Sore.",
+                },
+            ],
+        },
+        {
+            "performed_on": (today - timedelta(days=1)).isoformat(),
+            "pain_before": None,
+            "pain_after": None,
+            "entries": [{"item": items[0].pk, "sets_done": 2, "reps_done": 10}],
+        },
+    ]
+    as_user(client, world.alice)
+    for body in bodies:
+        created = send(client, "POST", "/api/v1/sessions/", body)
+        assert created.status_code == 201, created.json()
+        session = SessionLog.objects.get(public_id=created.json()["id"])
+        prefetch_related_objects([session], "patient", "program", "version", _entries())
+        # As rendered: the serializer leaves editable_until a datetime for the renderer.
+        documented = JSONRenderer().render(SessionSerializer(session).data)
+        assert JSONRenderer().render(session_data(session)) == documented
+        assert created.content == documented
+
+
 def test_the_same_idempotency_key_twice_stores_one_session(client, world, program, today):
     as_user(client, world.alice)
     body = session_body(program, today)

@@ -255,6 +255,53 @@ class SessionSerializer(serializers.Serializer):
         return session.logged_at + services.EDIT_WINDOW
 
 
+_TIMESTAMP = serializers.DateTimeField()
+
+
+def session_data(session: SessionLog) -> dict[str, Any]:
+    """`SessionSerializer(session).data`, written out: every log, read and correction answers
+    with it, and building the serializer (a deep copy of its fields and its entries' fields
+    each time) cost more than the rest of the answer. `session` has its patient, program,
+    version and entries (with their items' exercises) loaded. tests/programs/test_api.py holds
+    the two equal; a field added to SessionSerializer must be added here."""
+    return {
+        "id": str(session.public_id),
+        "patient": str(session.patient.public_id),
+        "program": str(session.program.public_id),
+        "version": session.version.number,
+        "performed_on": session.performed_on.isoformat(),
+        "logged_at": _TIMESTAMP.to_representation(session.logged_at),
+        "updated_at": _TIMESTAMP.to_representation(session.updated_at),
+        "editable_until": _TIMESTAMP.to_representation(
+            session.logged_at + services.EDIT_WINDOW
+        ),
+        "pain_before": session.pain_before,
+        "pain_after": session.pain_after,
+        "difficulty": session.difficulty,
+        "note": session.note,
+        "entries": [
+            {
+                "item": entry.item_id,
+                "exercise": {
+                    "id": str(entry.item.exercise.public_id),
+                    "name": entry.item.exercise.name,
+                },
+                "target_sets": entry.target_sets,
+                "target_reps": entry.target_reps,
+                "target_hold_seconds": entry.target_hold_seconds,
+                "target_side": entry.target_side,
+                "sets_done": entry.sets_done,
+                "reps_done": entry.reps_done,
+                "hold_seconds_done": entry.hold_seconds_done,
+                "skipped": entry.skipped,
+                "skip_reason": entry.skip_reason,
+                "dose_fraction": float(entry.dose_fraction),
+            }
+            for entry in session.entries.all()
+        ],
+    }
+
+
 # --- Input serializers --------------------------------------------------------------------------
 
 

@@ -49,6 +49,7 @@ from .serializers import (
     SessionWriteSerializer,
     TodayQuerySerializer,
     TodaySerializer,
+    session_data,
 )
 
 # --- Queries and conversions --------------------------------------------------------------------
@@ -76,7 +77,7 @@ def _sessions(viewer: User) -> QuerySet[SessionLog]:
 
 def _session_response(session: SessionLog, code: int = status.HTTP_200_OK) -> Response:
     prefetch_related_objects([session], "patient", "program", "version", _entries())
-    return Response(SessionSerializer(session).data, status=code)
+    return Response(session_data(session), status=code)
 
 
 def _session_spec(data: dict[str, Any]) -> services.SessionSpec:
