@@ -634,7 +634,7 @@ def test_sessions_are_answered_as_the_serializer_documents_them(
             "pain_before": 2,
             "pain_after": 0,
             "difficulty": 5,
-            "note": "Felt <b>odd</b> & \"stiff\".",
+            "note": 'Felt <b>odd</b> & "stiff".',
             "entries": [
                 {"item": items[1].pk, "sets_done": 1, "reps_done": 3, "hold_seconds_done": 4},
                 {

@@ -272,9 +272,7 @@ def session_data(session: SessionLog) -> dict[str, Any]:
         "performed_on": session.performed_on.isoformat(),
         "logged_at": _TIMESTAMP.to_representation(session.logged_at),
         "updated_at": _TIMESTAMP.to_representation(session.updated_at),
-        "editable_until": _TIMESTAMP.to_representation(
-            session.logged_at + services.EDIT_WINDOW
-        ),
+        "editable_until": _TIMESTAMP.to_representation(session.logged_at + services.EDIT_WINDOW),
         "pain_before": session.pain_before,
         "pain_after": session.pain_after,
         "difficulty": session.difficulty,
