@@ -255,10 +255,14 @@ def _daily_doses_sql(
     """A WITH clause ending in `daily(patient_id, day, expected, completed)`: one row per patient
     and local date of their window. The same rules as `adherence_by_day`: expected doses of the
     items in force that day (date range, days of week, program not paused), completed doses the
-    logged dose fractions per item and day capped at `times_per_day`. Entries are read from the
-    patients' own items, by the (item, performed_on) index, as `adherence_by_day` does."""
+    logged dose fractions per item and day capped at `times_per_day`."""
     item, version, prog = _table(ProgramItem), _table(ProgramVersion), _table(Program)
-    pause, log, day = _table(ProgramPause), _table(ExerciseLog), _table(Day)
+    pause, log, session, day = (
+        _table(ProgramPause),
+        _table(ExerciseLog),
+        _table(SessionLog),
+        _table(Day),
+    )
     patients_sql, params = _patients_cte(scope, zones)
     sql = f"""
         WITH {patients_sql},
@@ -283,12 +287,12 @@ def _daily_doses_sql(
                    CASE WHEN SUM(e.dose_fraction) > i.times_per_day THEN i.times_per_day
                         ELSE SUM(e.dose_fraction) END AS doses
             FROM pt
-            JOIN {prog} p ON p.patient_id = pt.patient_id
-            JOIN {version} v ON v.program_id = p.id
-            JOIN {item} i ON i.version_id = v.id
-            JOIN {log} e ON e.item_id = i.id
-                        AND e.performed_on BETWEEN pt.first_day AND pt.today
+            JOIN {session} s ON s.patient_id = pt.patient_id
+                            AND s.performed_on BETWEEN pt.first_day AND pt.today
+            JOIN {log} e ON e.session_id = s.id
+            JOIN {item} i ON i.id = e.item_id
             JOIN {day} dd ON dd.date = e.performed_on AND (i.days_of_week & dd.weekday_bit) != 0
+            WHERE e.performed_on BETWEEN pt.first_day AND pt.today
             GROUP BY pt.patient_id, e.performed_on, e.item_id, i.times_per_day
         ),
         done AS (
