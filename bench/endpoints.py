@@ -1,6 +1,6 @@
 """Endpoint benchmark: each endpoint's throughput as a ratio to the framework's floor, same run.
 
-    .venv/bin/python bench/endpoints.py [--rounds 3] [--seconds 4] [--connections 16]
+    .venv/bin/python bench/endpoints.py [--rounds 3] [--seconds 4] [--connections 16] [--workers 3]
     bash .ci/with-postgres .venv/bin/python bench/endpoints.py     # the same on PostgreSQL
 
 Creates a throwaway database (as bench/load/run.py does), seeds a clinic with bench/clinic.py (one
