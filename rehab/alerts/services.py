@@ -8,6 +8,7 @@ outbox rows in that same transaction; nothing here talks to the broker.
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from statistics import mean
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -108,14 +109,49 @@ def pain_baseline(patient: User) -> tuple[float, list[int]] | None:
         "ORDER BY performed_on, logged_at, id LIMIT %s",
         [patient.pk, BASELINE_SESSIONS],
     )
+    return _baseline([(pk, pain) for pk, pain in first])
+
+
+def _baseline(first: list[tuple[int, int | None]]) -> tuple[float, list[int]] | None:
     pains = [pain for _, pain in first if pain is not None]
     if len(pains) < BASELINE_SESSIONS:
         return None
     return mean(pains), [pk for pk, _ in first]
 
 
+# The baseline's order: the first sessions by local date, then by when they were logged.
+BaselineRow = tuple[int, int, date, datetime]  # id, pain_before, performed_on, logged_at
+
+
+def pain_alerts_due(session: SessionLog, first: list[BaselineRow]) -> bool:
+    """Whether `evaluate_session` would raise an alert for `session`, not saved yet but with its
+    id, given the patient's first sessions with a pain rating before it (at most three, as
+    `pain_baseline` reads them). For a session stored without going through the ORM
+    (rehab/programs/session_insert.py), which leaves any session that raises one to the ORM."""
+    rows = list(first)
+    if session.pain_before is not None:
+        rows.append((session.pk, session.pain_before, session.performed_on, session.logged_at))
+    rows.sort(key=lambda row: (row[2], row[3], row[0]))
+    baseline = _baseline([(pk, pain) for pk, pain, _, _ in rows[:BASELINE_SESSIONS]])
+    return bool(_pain_rules(session, baseline))
+
+
 def evaluate_session(session: SessionLog) -> list[Alert]:
     """Pain rules for a session just logged or changed. Call in the transaction that saved it."""
+    if session.pain_before is None and session.pain_after is None:
+        return []
+    raised = [
+        raise_alert(patient=session.patient, session=session, **alert)
+        for alert in _pain_rules(session, pain_baseline(session.patient))
+    ]
+    return [alert for alert in raised if alert is not None]
+
+
+def _pain_rules(
+    session: SessionLog, baseline: tuple[float, list[int]] | None
+) -> list[dict[str, Any]]:
+    """The alerts (rule, key, reason, data) the pain rules raise for `session`, given the
+    patient's pain baseline."""
     pains = [pain for pain in (session.pain_before, session.pain_after) if pain is not None]
     if not pains:
         return []
@@ -127,36 +163,31 @@ def evaluate_session(session: SessionLog) -> list[Alert]:
         "pain_before": session.pain_before,
         "pain_after": session.pain_after,
     }
-    raised = []
+    alerts: list[dict[str, Any]] = []
     if worst >= PAIN_HIGH:
-        raised.append(
-            raise_alert(
-                patient=session.patient,
-                rule=Rule.PAIN_HIGH,
-                key=f"pain_high:session:{session.pk}",
-                reason=f"Pain {worst}/10 logged for {day:%a %d %b %Y}.",
-                data={**data, "threshold": PAIN_HIGH},
-                session=session,
-            )
+        alerts.append(
+            {
+                "rule": Rule.PAIN_HIGH,
+                "key": f"pain_high:session:{session.pk}",
+                "reason": f"Pain {worst}/10 logged for {day:%a %d %b %Y}.",
+                "data": {**data, "threshold": PAIN_HIGH},
+            }
         )
-    baseline = pain_baseline(session.patient)
     if baseline is not None and session.pk not in baseline[1]:
         value, _ = baseline
         if worst - value >= PAIN_RISE:
-            raised.append(
-                raise_alert(
-                    patient=session.patient,
-                    rule=Rule.PAIN_RISE,
-                    key=f"pain_rise:session:{session.pk}",
-                    reason=(
+            alerts.append(
+                {
+                    "rule": Rule.PAIN_RISE,
+                    "key": f"pain_rise:session:{session.pk}",
+                    "reason": (
                         f"Pain {worst}/10 for {day:%a %d %b %Y}, up {worst - value:.1f} from "
                         f"a baseline of {value:.1f} (first {BASELINE_SESSIONS} sessions)."
                     ),
-                    data={**data, "baseline": round(value, 2), "rise": round(worst - value, 2)},
-                    session=session,
-                )
+                    "data": {**data, "baseline": round(value, 2), "rise": round(worst - value, 2)},
+                }
             )
-    return [alert for alert in raised if alert is not None]
+    return alerts
 
 
 # --- Daily rule: no session for N days ----------------------------------------------------------

@@ -379,6 +379,23 @@ def _saved(
         changed(using=using, **ids)
 
 
+def created_sql(instance: Model, using: str = DEFAULT_DB_ALIAS) -> tuple[str, list[int]] | None:
+    """The UPDATE the post_save receiver runs for `instance` just created, for a write that
+    sends no signals and runs it in a statement of its own making
+    (rehab/programs/session_insert.py); None when the instance changes no row."""
+    ids = _ids(instance)
+    if ids is None:
+        return None
+    sql, params = _raise_sql(
+        **{name: counters.present(ids.get(name, ())) for name in _RAISED_BY},
+        quote=connections[using].ops.quote_name,
+    )
+    return (sql, params) if params else None
+
+
+_RAISED_BY = ("clinics", "users", "programs", "versions", "sessions")  # _raise_sql's id lists
+
+
 def _deleted(
     sender: type[Model], instance: Model, using: str = DEFAULT_DB_ALIAS, **kwargs: Any
 ) -> None:

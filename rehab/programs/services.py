@@ -17,6 +17,7 @@ from accounts.models import PatientProfile, Role, User
 from exercises.models import DOSAGE_LIMITS, Exercise, Side
 from exercises.selectors import exercises_visible_to
 
+from . import session_insert
 from .models import (
     ALL_DAYS,
     Day,
@@ -376,8 +377,13 @@ def session_log_create(
     """
     fingerprint = _fingerprint(spec)
     # Afresh, once: the patient's time zone (their today) and the version of their prescription
-    # the items due are cached under (a task or command may hold `patient` across changes).
-    patient.patient_profile = PatientProfile.objects.get(user_id=patient.pk)
+    # the items due are cached under (a task or command may hold `patient` across changes). On
+    # PostgreSQL with what the one-statement write needs (rehab/programs/session_insert.py).
+    reserved = None
+    if session_insert.supported():
+        patient.patient_profile, reserved = session_insert.read_profile(patient)
+    else:
+        patient.patient_profile = PatientProfile.objects.get(user_id=patient.pk)
     try:
         items = _items_logged(patient, spec)
     except ValidationError:
@@ -386,29 +392,34 @@ def session_log_create(
             raise
         return existing, False
     first = items[0]
+    session = SessionLog(
+        patient=patient,
+        program_id=first.version.program_id,
+        version_id=first.version_id,
+        performed_on=spec.performed_on,
+        pain_before=spec.pain_before,
+        pain_after=spec.pain_after,
+        difficulty=spec.difficulty,
+        note=spec.note,
+        idempotency_key=idempotency_key or None,
+        request_fingerprint=fingerprint,
+    )
+    entries = entry_rows(session=session, items=items, entries=spec.entries)
     try:
-        with transaction.atomic():
-            session = SessionLog.objects.create(
-                patient=patient,
-                program_id=first.version.program_id,
-                version_id=first.version_id,
-                performed_on=spec.performed_on,
-                pain_before=spec.pain_before,
-                pain_after=spec.pain_after,
-                difficulty=spec.difficulty,
-                note=spec.note,
-                idempotency_key=idempotency_key or None,
-                request_fingerprint=fingerprint,
-            )
-            stored = store_entries(session=session, items=items, entries=spec.entries)
-            _evaluate_alerts(session)
+        if reserved is None or not session_insert.insert(
+            session=session, entries=entries, reserved=reserved
+        ):
+            with transaction.atomic():
+                session.save(force_insert=True)
+                ExerciseLog.objects.bulk_create(entries)
+                _evaluate_alerts(session)
     except IntegrityError:
         # Logged before with this key (a retry, or a concurrent one that won the race).
         existing = _logged_with(patient, idempotency_key, fingerprint) if idempotency_key else None
         if existing is None:
             raise
         return existing, False
-    _keep_in_memory(session, first, stored)
+    _keep_in_memory(session, first, entries)
     return session, True
 
 
@@ -480,24 +491,32 @@ def _entry_fields(item: ProgramItem, entry: EntrySpec) -> dict[str, Any]:
     }
 
 
+def entry_rows(
+    *, session: SessionLog, items: list[ProgramItem], entries: list[EntrySpec]
+) -> list[ExerciseLog]:
+    """The session's exercise entries, each with a snapshot of the targets it was done against
+    (not saved)."""
+    return [
+        ExerciseLog(
+            session=session,
+            item=item,
+            performed_on=session.performed_on,
+            target_sets=item.sets,
+            target_reps=item.reps,
+            target_hold_seconds=item.hold_seconds,
+            target_side=item.side,
+            **_entry_fields(item, entry),
+        )
+        for item, entry in zip(items, entries, strict=True)
+    ]
+
+
 def store_entries(
     *, session: SessionLog, items: list[ProgramItem], entries: list[EntrySpec]
 ) -> list[ExerciseLog]:
     """The session's exercise entries, each with a snapshot of the targets it was done against."""
     return ExerciseLog.objects.bulk_create(
-        [
-            ExerciseLog(
-                session=session,
-                item=item,
-                performed_on=session.performed_on,
-                target_sets=item.sets,
-                target_reps=item.reps,
-                target_hold_seconds=item.hold_seconds,
-                target_side=item.side,
-                **_entry_fields(item, entry),
-            )
-            for item, entry in zip(items, entries, strict=True)
-        ]
+        entry_rows(session=session, items=items, entries=entries)
     )
 
 
