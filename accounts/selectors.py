@@ -85,11 +85,3 @@ def clinic_counts(*, viewer: User) -> dict[str, int]:
         pending_invitations(viewer=viewer).filter(expires_at__gt=now).count()
     )
     return counts
-
-
-def load_profile_and_clinic(patient: User) -> None:
-    """Attach the patient's profile (their time zone, for their today) and clinic (the page
-    header) to `patient`, read in one query rather than one each when first used."""
-    row = User.objects.select_related("patient_profile", "clinic").get(pk=patient.pk)
-    patient.patient_profile = row.patient_profile
-    patient.clinic = row.clinic

@@ -5,7 +5,7 @@ from django.shortcuts import render
 
 from accounts.access import AuthedRequest, role_required
 from accounts.models import Role
-from accounts.selectors import load_profile_and_clinic
+from rehab.programs.selectors import load_profile_and_clinic
 
 from .progress import progress_for
 from .progress_charts import chart_specs

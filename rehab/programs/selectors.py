@@ -16,8 +16,9 @@ from django.utils.dateparse import parse_datetime
 
 from accounts import audit
 from accounts.access import patients_visible_to
-from accounts.models import User
+from accounts.models import Clinic, PatientProfile, User
 from rehab.ops import prepared
+from rehab.ops.compose import from_row
 
 from .models import (
     Day,
@@ -109,6 +110,31 @@ def doses_done_by_item(*, patient: User, on: date) -> dict[int, float]:
         .annotate(doses=Sum("dose_fraction"))
         .values_list("item", "doses")
     )
+
+
+def load_profile_and_clinic(patient: User) -> None:
+    """Attach the patient's profile (their time zone, for their today) and clinic (the page
+    header) to `patient`, read in one prepared query rather than one each when first used.
+    Written in SQL: through the ORM (select_related), building the query took three times as
+    long as running it."""
+    profile_fields = PatientProfile._meta.concrete_fields
+    clinic_fields = Clinic._meta.concrete_fields
+    qn = connection.ops.quote_name
+    columns = [f"p.{qn(str(f.column))}" for f in profile_fields]
+    columns += [f"c.{qn(str(f.column))}" for f in clinic_fields]
+    sql = f"""
+        SELECT {", ".join(columns)}
+        FROM {_table(PatientProfile)} p
+        JOIN {_table(User)} u ON u.id = p.user_id
+        LEFT JOIN {_table(Clinic)} c ON c.id = u.clinic_id
+        WHERE p.user_id = %s
+    """  # noqa: S608 - names come from model metadata, the value is a parameter
+    rows = prepared.fetchall(sql, [patient.pk])
+    if not rows:
+        raise PatientProfile.DoesNotExist(f"No patient profile for user {patient.pk}.")
+    profile, clinic = rows[0][: len(profile_fields)], rows[0][len(profile_fields) :]
+    patient.patient_profile = from_row(PatientProfile, profile)
+    patient.clinic = None if clinic[0] is None else from_row(Clinic, clinic)
 
 
 @dataclass(frozen=True)
@@ -267,16 +293,14 @@ def adherence_by_day(
     """
     item, version, prog = _table(ProgramItem), _table(ProgramVersion), _table(Program)
     pause, log, day = _table(ProgramPause), _table(ExerciseLog), _table(Day)
-    only_program = ""
-    program_param: list[Any] = []
-    if program is not None:
-        only_program = "AND p.id = %s"
-        program_param = [program.pk]
+    only_program = "" if program is None else "AND p.id = %(program)s"
     # Both halves start from the patient's own items (a handful, through the program's patient
     # index) rather than from all their sessions' entries joined to every item: PostgreSQL then
     # reads each item's entries by the (item, performed_on) index instead of hashing the whole
     # item table, and plans a third as long. An entry's item is always one prescribed to the
-    # session's patient (services.session_log_create and session_log_update check it).
+    # session's patient (services.session_log_create and session_log_update check it). Each
+    # item meets only the days of its own dates within the window (a range of the calendar's
+    # index), not every day of a year-long window to be filtered afterwards.
     sql = f"""
         WITH items AS (
             SELECT i.id, i.times_per_day, i.days_of_week, i.active_from, i.active_to,
@@ -284,14 +308,17 @@ def adherence_by_day(
             FROM {prog} p
             JOIN {version} v ON v.program_id = p.id
             JOIN {item} i ON i.version_id = v.id
-            WHERE p.patient_id = %s {only_program}
+            WHERE p.patient_id = %(patient)s {only_program}
         ),
         expected AS (
             SELECT d.date AS day, SUM(i.times_per_day) AS doses
             FROM items i
-            JOIN {day} d ON d.date BETWEEN %s AND %s AND d.date >= i.active_from
-                        AND (i.active_to IS NULL OR i.active_to >= d.date)
-                        AND (i.days_of_week & d.weekday_bit) != 0
+            JOIN {day} d
+              ON d.date >= CASE WHEN i.active_from > %(start)s THEN i.active_from
+                                ELSE %(start)s END
+             AND d.date <= CASE WHEN i.active_to IS NOT NULL AND i.active_to < %(end)s
+                                THEN i.active_to ELSE %(end)s END
+             AND (i.days_of_week & d.weekday_bit) != 0
             WHERE NOT EXISTS (
                   SELECT 1 FROM {pause} pz
                   WHERE pz.program_id = i.program_id AND pz.starts_on <= d.date
@@ -304,9 +331,9 @@ def adherence_by_day(
                         ELSE SUM(e.dose_fraction) END AS doses
             FROM items i
             JOIN {log} e ON e.item_id = i.id
-            JOIN {day} dd ON dd.date = e.performed_on AND dd.date BETWEEN %s AND %s
+            JOIN {day} dd ON dd.date = e.performed_on AND dd.date BETWEEN %(start)s AND %(end)s
                          AND (i.days_of_week & dd.weekday_bit) != 0
-            WHERE e.performed_on BETWEEN %s AND %s
+            WHERE e.performed_on BETWEEN %(start)s AND %(end)s
             GROUP BY e.performed_on, e.item_id, i.times_per_day
         ),
         done AS (SELECT day, SUM(doses) AS doses FROM done_per_item GROUP BY day)
@@ -314,10 +341,12 @@ def adherence_by_day(
         FROM {day} d
         LEFT JOIN expected x ON x.day = d.date
         LEFT JOIN done y ON y.day = d.date
-        WHERE d.date BETWEEN %s AND %s
+        WHERE d.date BETWEEN %(start)s AND %(end)s
         ORDER BY d.date
     """  # noqa: S608 - table names come from model metadata, values are parameters
-    params: list[Any] = [patient.pk, *program_param, *[start, end] * 4]
+    params: dict[str, Any] = {"patient": patient.pk, "start": start, "end": end}
+    if program is not None:
+        params["program"] = program.pk
     rows = prepared.fetchall(sql, params)
     return [
         DayAdherence(

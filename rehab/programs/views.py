@@ -24,7 +24,6 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import AuthedRequest, get_patient_or_404, role_required
 from accounts.models import Role, User
-from accounts.selectors import load_profile_and_clinic
 from exercises.models import Category, Exercise, Side
 from rehab.alerts.selectors import alerts_visible_to, checkins_visible_to
 from rehab.alerts.services import ADVICE
@@ -269,7 +268,7 @@ def _entry_fieldset(field: _Fields, item: ProgramItem, is_task: bool) -> SafeStr
 @role_required(Role.PATIENT)
 def today(request: AuthedRequest) -> HttpResponse:
     patient = request.user
-    load_profile_and_clinic(patient)
+    selectors.load_profile_and_clinic(patient)
     now = timezone.now()
     header = selectors.today_header(patient=patient, now=now)
     request.unread_count = header.unread_count  # type: ignore[attr-defined] # for the bell
