@@ -155,9 +155,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A request waits at most this long for a lock (then 503, nothing stored), well inside
-    # gunicorn's 30 s worker timeout; like SQLite's 20 s busy timeout.
+    # gunicorn's 30 s worker timeout; like SQLite's 20 s busy timeout. No JIT compilation: the
+    # caseload's adherence query (200 patients) is costed above PostgreSQL's jit_above_cost and
+    # spent 52 ms of its 123 ms compiling itself, on every run (docs/decisions.md, 24).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c lock_timeout={env_int('DATABASE_LOCK_TIMEOUT_SECONDS', 15)}s"
+        f" -c jit={'on' if env_bool('DATABASE_JIT', False) else 'off'}"
     )
 # The busiest pages' hand-written queries as server-side prepared statements on PostgreSQL
 # (rehab/ops/prepared.py). Off for a transaction-pooling PgBouncer older than 1.21.

@@ -255,7 +255,9 @@ def _daily_doses_sql(
     """A WITH clause ending in `daily(patient_id, day, expected, completed)`: one row per patient
     and local date of their window. The same rules as `adherence_by_day`: expected doses of the
     items in force that day (date range, days of week, program not paused), completed doses the
-    logged dose fractions per item and day capped at `times_per_day`."""
+    logged dose fractions per item and day capped at `times_per_day`. Items in force on the same
+    dates and days of the week (usually a whole version's) are summed into one bundle before
+    meeting the calendar: a row per bundle and day instead of one per item and day."""
     item, version, prog = _table(ProgramItem), _table(ProgramVersion), _table(Program)
     pause, log, session, day = (
         _table(ProgramPause),
@@ -266,21 +268,28 @@ def _daily_doses_sql(
     patients_sql, params = _patients_cte(scope, zones)
     sql = f"""
         WITH {patients_sql},
-        expected AS (
-            SELECT pt.patient_id, d.date AS day, SUM(i.times_per_day) AS doses
+        bundles AS (
+            SELECT pt.patient_id, p.id AS program_id, i.active_from, i.active_to,
+                   i.days_of_week, SUM(i.times_per_day) AS doses
             FROM pt
             JOIN {prog} p ON p.patient_id = pt.patient_id
             JOIN {version} v ON v.program_id = p.id
             JOIN {item} i ON i.version_id = v.id
+            GROUP BY pt.patient_id, p.id, i.active_from, i.active_to, i.days_of_week
+        ),
+        expected AS (
+            SELECT b.patient_id, d.date AS day, SUM(b.doses) AS doses
+            FROM bundles b
+            JOIN pt ON pt.patient_id = b.patient_id
             JOIN {day} d ON d.date BETWEEN pt.first_day AND pt.today
-                        AND i.active_from <= d.date
-                        AND (i.active_to IS NULL OR i.active_to >= d.date)
-                        AND (i.days_of_week & d.weekday_bit) != 0
+                        AND b.active_from <= d.date
+                        AND (b.active_to IS NULL OR b.active_to >= d.date)
+                        AND (b.days_of_week & d.weekday_bit) != 0
             WHERE NOT EXISTS (
                 SELECT 1 FROM {pause} pz
-                WHERE pz.program_id = p.id AND pz.starts_on <= d.date
+                WHERE pz.program_id = b.program_id AND pz.starts_on <= d.date
                   AND (pz.ends_on IS NULL OR pz.ends_on >= d.date))
-            GROUP BY pt.patient_id, d.date
+            GROUP BY b.patient_id, d.date
         ),
         done_per_item AS (
             SELECT pt.patient_id, e.performed_on AS day,

@@ -298,9 +298,10 @@ def adherence_by_day(
     # index) rather than from all their sessions' entries joined to every item: PostgreSQL then
     # reads each item's entries by the (item, performed_on) index instead of hashing the whole
     # item table, and plans a third as long. An entry's item is always one prescribed to the
-    # session's patient (services.session_log_create and session_log_update check it). Each
-    # item meets only the days of its own dates within the window (a range of the calendar's
-    # index), not every day of a year-long window to be filtered afterwards.
+    # session's patient (services.session_log_create and session_log_update check it). Items in
+    # force on the same dates and days of the week (usually a whole version's) are summed into
+    # one bundle, and each bundle meets only the days of its own dates within the window (a
+    # range of the calendar's index), not every day of a year-long window.
     sql = f"""
         WITH items AS (
             SELECT i.id, i.times_per_day, i.days_of_week, i.active_from, i.active_to,
@@ -310,18 +311,24 @@ def adherence_by_day(
             JOIN {item} i ON i.version_id = v.id
             WHERE p.patient_id = %(patient)s {only_program}
         ),
+        bundles AS (
+            SELECT program_id, active_from, active_to, days_of_week,
+                   SUM(times_per_day) AS doses
+            FROM items
+            GROUP BY program_id, active_from, active_to, days_of_week
+        ),
         expected AS (
-            SELECT d.date AS day, SUM(i.times_per_day) AS doses
-            FROM items i
+            SELECT d.date AS day, SUM(b.doses) AS doses
+            FROM bundles b
             JOIN {day} d
-              ON d.date >= CASE WHEN i.active_from > %(start)s THEN i.active_from
+              ON d.date >= CASE WHEN b.active_from > %(start)s THEN b.active_from
                                 ELSE %(start)s END
-             AND d.date <= CASE WHEN i.active_to IS NOT NULL AND i.active_to < %(end)s
-                                THEN i.active_to ELSE %(end)s END
-             AND (i.days_of_week & d.weekday_bit) != 0
+             AND d.date <= CASE WHEN b.active_to IS NOT NULL AND b.active_to < %(end)s
+                                THEN b.active_to ELSE %(end)s END
+             AND (b.days_of_week & d.weekday_bit) != 0
             WHERE NOT EXISTS (
                   SELECT 1 FROM {pause} pz
-                  WHERE pz.program_id = i.program_id AND pz.starts_on <= d.date
+                  WHERE pz.program_id = b.program_id AND pz.starts_on <= d.date
                     AND (pz.ends_on IS NULL OR pz.ends_on >= d.date))
             GROUP BY d.date
         ),

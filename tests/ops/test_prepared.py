@@ -70,3 +70,12 @@ def test_switched_off_nothing_is_prepared(world):
     prepared.fetchall(SQL, [2, world.clinic_a.slug])
     assert prepared.fetchall(SQL, [3, world.clinic_a.slug]) == [(world.clinic_a.name, 4)]
     assert prepared_here() == 0
+
+
+@postgresql
+def test_postgresql_compiles_no_query_just_in_time(db):
+    """The caseload's adherence query is costed above jit_above_cost; compiling it took 52 ms of
+    its 123 ms on every run (docs/decisions.md, 24), so the connections turn JIT off."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
