@@ -365,37 +365,28 @@ class PainFacts:
 def pain_facts(scope: QuerySet[User]) -> dict[int, PainFacts]:
     """Per patient id: the latest session's pain and the baseline of `pain_baseline` (the mean
     pain before exercise of the first three sessions that recorded it), in one query."""
-    session = _table(SessionLog)
+    session, user = _table(SessionLog), _table(User)
     scope_sql, scope_params = scope.order_by().values("pk").query.sql_with_params()
+    # Per patient, index lookups (patient, date) rather than numbering every session of every
+    # patient twice with window functions: 32 ms down to 2 ms for 200 patients on SQLite.
+    first = f"""
+        SELECT {{what}} FROM {session} f
+        WHERE f.patient_id = l.patient_id AND f.pain_before IS NOT NULL
+        ORDER BY f.performed_on, f.logged_at, f.id LIMIT %s
+    """  # noqa: S608 - the table name comes from model metadata, values are parameters
     sql = f"""
-        WITH ranked AS (
-            SELECT s.patient_id, s.id, s.pain_before,
-                   ROW_NUMBER() OVER (PARTITION BY s.patient_id
-                                      ORDER BY s.performed_on, s.logged_at, s.id) AS rn
-            FROM {session} s
-            WHERE s.pain_before IS NOT NULL AND s.patient_id IN ({scope_sql})
-        ),
-        baseline AS (
-            SELECT patient_id, SUM(pain_before) AS total, COUNT(*) AS n
-            FROM ranked WHERE rn <= %s GROUP BY patient_id
-        ),
-        latest AS (
-            SELECT s.patient_id, s.id, s.performed_on, s.pain_before, s.pain_after,
-                   ROW_NUMBER() OVER (PARTITION BY s.patient_id
-                                      ORDER BY s.performed_on DESC, s.logged_at DESC, s.id DESC)
-                       AS rn
-            FROM {session} s
-            WHERE (s.pain_before IS NOT NULL OR s.pain_after IS NOT NULL)
-              AND s.patient_id IN ({scope_sql})
-        )
-        SELECT l.patient_id, l.performed_on, l.pain_before, l.pain_after, b.total, b.n,
-               CASE WHEN EXISTS (SELECT 1 FROM ranked r
-                                 WHERE r.patient_id = l.patient_id AND r.id = l.id
-                                   AND r.rn <= %s) THEN 1 ELSE 0 END
-        FROM latest l LEFT JOIN baseline b ON b.patient_id = l.patient_id
-        WHERE l.rn = 1
+        SELECT l.patient_id, l.performed_on, l.pain_before, l.pain_after,
+               (SELECT SUM(b.pain_before) FROM ({first.format(what="f.pain_before")}) b),
+               (SELECT COUNT(*) FROM ({first.format(what="f.id")}) b),
+               CASE WHEN l.id IN ({first.format(what="f.id")}) THEN 1 ELSE 0 END
+        FROM {user} u
+        JOIN {session} l ON l.id = (
+            SELECT s.id FROM {session} s
+            WHERE s.patient_id = u.id AND (s.pain_before IS NOT NULL OR s.pain_after IS NOT NULL)
+            ORDER BY s.performed_on DESC, s.logged_at DESC, s.id DESC LIMIT 1)
+        WHERE u.id IN ({scope_sql})
     """  # noqa: S608 - table names come from model metadata, values are parameters
-    params = [*scope_params, BASELINE_SESSIONS, *scope_params, BASELINE_SESSIONS]
+    params = [*[BASELINE_SESSIONS] * 3, *scope_params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
