@@ -4,13 +4,15 @@ publishes, only what was published marked when the broker fails mid-batch, and e
 batch published before the next is claimed."""
 
 from contextlib import nullcontext
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from rehab.reminders import services, tasks
-from rehab.reminders.models import Outbox
+from rehab.reminders.models import Kind, Outbox, Schedule
 
 # --- The relay ---------------------------------------------------------------------------------
 
@@ -107,3 +109,13 @@ def test_the_beat_task_goes_on_claiming_when_the_broker_is_down(patients, broker
     assert Outbox.objects.filter(published_at=None).count() == 6, "kept for the relay"
     broker.fail_at = None
     assert tasks.relay_outbox() == 6
+
+
+def test_the_beat_task_can_claim_what_was_due_at_an_earlier_instant(patients, broker):
+    """bench/dispatcher.py dispatches as of the instant it seeded: a reminder that came due
+    after it waits for a run at its own time."""
+    later = timezone.now() + timedelta(minutes=5)
+    Schedule.objects.filter(patient=patients[0], kind=Kind.EXERCISE).update(next_due_at=later)
+    assert tasks.dispatch_reminders(now=timezone.now().isoformat()) == {"sent": 5}
+    assert Schedule.objects.get(patient=patients[0], kind=Kind.EXERCISE).next_due_at == later
+    assert tasks.dispatch_reminders(now=later.isoformat()) == {"sent": 1}
