@@ -6,8 +6,8 @@ bulk_create() would send it (rehab/programs/session_insert.py composes them on P
 - `creation_log_entry`: the django-auditlog entry its post_save receiver would write for a new
   object (with the request's actor and address, which auditlog's middleware sets on every entry
   saved during a request), built but not saved;
-- `from_row`: a model instance from a row of its columns, read by hand-written SQL, with the
-  values converted as a queryset converts them.
+- `columns` and `from_row`: the column list of a model for hand-written SQL, and an instance
+  from a row of those columns, with the values converted as a queryset converts them.
 
 The tests hold every composed write equal to the same write made through the ORM
 (tests/programs/test_session_insert.py), so an upgrade of Django or django-auditlog that changes
@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
+from auditlog.cid import get_cid
 from auditlog.context import auditlog_disabled
 from auditlog.diff import model_instance_diff
 from auditlog.models import LogEntry
@@ -84,7 +85,7 @@ def creation_log_entry(instance: Model, using: str = DEFAULT_DB_ALIAS) -> LogEnt
         serialized_data=LogEntry.objects._get_serialized_data_or_none(instance),
         action=LogEntry.Action.CREATE,
         changes=changes,
-        cid=_cid(),
+        cid=get_cid(),
     )
     get_additional_data = getattr(instance, "get_additional_data", None)
     if callable(get_additional_data):
@@ -93,11 +94,10 @@ def creation_log_entry(instance: Model, using: str = DEFAULT_DB_ALIAS) -> LogEnt
     return entry
 
 
-def _cid() -> str | None:
-    from auditlog.cid import get_cid
-
-    cid: str | None = get_cid()
-    return cid
+def columns(model: type[Model], alias: str, using: str = DEFAULT_DB_ALIAS) -> str:
+    """`alias.column, ...` for every concrete field of `model`, in the order `from_row` takes."""
+    qn = connections[using].ops.quote_name
+    return ", ".join(f"{alias}.{qn(str(field.column))}" for field in model._meta.concrete_fields)
 
 
 def from_row(model: type[M], values: Sequence[Any], using: str = DEFAULT_DB_ALIAS) -> M:

@@ -379,6 +379,9 @@ def _saved(
         changed(using=using, **ids)
 
 
+_RAISED_BY = ("clinics", "users", "programs", "versions", "sessions")  # _raise_sql's id lists
+
+
 def created_sql(instance: Model, using: str = DEFAULT_DB_ALIAS) -> tuple[str, list[int]] | None:
     """The UPDATE the post_save receiver runs for `instance` just created, for a write that
     sends no signals and runs it in a statement of its own making
@@ -391,9 +394,6 @@ def created_sql(instance: Model, using: str = DEFAULT_DB_ALIAS) -> tuple[str, li
         quote=connections[using].ops.quote_name,
     )
     return (sql, params) if params else None
-
-
-_RAISED_BY = ("clinics", "users", "programs", "versions", "sessions")  # _raise_sql's id lists
 
 
 def _deleted(

@@ -24,7 +24,7 @@ of SessionLog's signals is connected that this path would skip.
 `read_profile` reads, in one query before the write, the patient's profile (their time zone and
 plan version, which every log needs), an id for the session from its sequence, and the first
 sessions of the patient's pain baseline. When the pain rules would raise an alert (pain of 7 or
-more, or 2 points over the baseline), `insert` writes nothing and returns None: the caller logs
+more, or 2 points over the baseline), `insert` writes nothing and returns False: the caller logs
 the session through the ORM, whose transaction raises the alert with it. The baseline read a
 moment before the write can miss a session of the same patient committed in between; under READ
 COMMITTED, the ORM path's read inside its transaction misses one still being written just the
@@ -33,6 +33,7 @@ same.
 
 from __future__ import annotations
 
+import functools
 import json
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -43,7 +44,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from accounts.models import PatientProfile, User
 from rehab.ops import prepared
-from rehab.ops.compose import creation_log_entry, from_row, insert_sql
+from rehab.ops.compose import columns, creation_log_entry, from_row, insert_sql
 
 from .models import ExerciseLog, SessionLog
 
@@ -65,26 +66,8 @@ def read_profile(patient: User, using: str = DEFAULT_DB_ALIAS) -> tuple[PatientP
     """The patient's profile, and what a new session of theirs needs (PostgreSQL only)."""
     from rehab.alerts.services import BASELINE_SESSIONS
 
-    connection = connections[using]
-    qn = connection.ops.quote_name
-    session_table = SessionLog._meta.db_table
-    columns = ", ".join(
-        f"p.{qn(str(field.column))}" for field in PatientProfile._meta.concrete_fields
-    )
-    # S608: the names come from model metadata, every value is a parameter.
-    sql = f"""
-        SELECT {columns},
-               nextval(pg_get_serial_sequence(%s, %s)),
-               (SELECT json_agg(json_build_array(b.id, b.pain_before, b.performed_on, b.logged_at))
-                FROM (SELECT s.id, s.pain_before, s.performed_on, s.logged_at
-                      FROM {qn(session_table)} s
-                      WHERE s.patient_id = %s AND s.pain_before IS NOT NULL
-                      ORDER BY s.performed_on, s.logged_at, s.id LIMIT %s) b)
-        FROM {qn(PatientProfile._meta.db_table)} p
-        WHERE p.{qn(str(PatientProfile._meta.pk.column))} = %s
-    """  # noqa: S608
-    params = [qn(session_table), SessionLog._meta.pk.column, patient.pk, BASELINE_SESSIONS]
-    rows = prepared.fetchall(sql, [*params, patient.pk], using)
+    params = [patient.pk, BASELINE_SESSIONS, patient.pk]
+    rows = prepared.fetchall(_read_profile_sql(using), params, using)
     if not rows:
         raise PatientProfile.DoesNotExist(f"No patient profile for user {patient.pk}.")
     *profile, session_id, first = rows[0]
@@ -97,6 +80,25 @@ def read_profile(patient: User, using: str = DEFAULT_DB_ALIAS) -> tuple[PatientP
             for pk, pain, day, logged_at in first or []
         ],
     )
+
+
+@functools.cache
+def _read_profile_sql(using: str) -> str:
+    """Written once per process: it only depends on the models."""
+    qn = connections[using].ops.quote_name
+    session_table = qn(SessionLog._meta.db_table)
+    # S608: the names come from model metadata, every value is a parameter.
+    return f"""
+        SELECT {columns(PatientProfile, "p", using)},
+               nextval(pg_get_serial_sequence('{session_table}', '{SessionLog._meta.pk.column}')),
+               (SELECT json_agg(json_build_array(b.id, b.pain_before, b.performed_on, b.logged_at))
+                FROM (SELECT s.id, s.pain_before, s.performed_on, s.logged_at
+                      FROM {session_table} s
+                      WHERE s.patient_id = %s AND s.pain_before IS NOT NULL
+                      ORDER BY s.performed_on, s.logged_at, s.id LIMIT %s) b)
+        FROM {qn(PatientProfile._meta.db_table)} p
+        WHERE p.{qn(str(PatientProfile._meta.pk.column))} = %s
+    """  # noqa: S608
 
 
 def insert(
